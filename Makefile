@@ -1,0 +1,78 @@
+# MindPulse: `make run` installs everything and materializes the pipeline on sample data;
+# `make test` runs the whole test suite. Both need only Python 3.11 and make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+# Never let uv download an interpreter: the machine's Python 3.11 is the one we use.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+# uv from PATH, else bootstrapped into .tools/ with the machine's Python.
+UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+MANIFEST := dbt_project/target/manifest.json
+SCALES ?= 1 10
+
+# One progress line per stage: `$(call stage,name,command)`.
+define stage
+	@start=$$(date +%s%N); log=$$(mktemp); \
+	( $(2) ) > $$log 2>&1 || { cat $$log; echo "  FAILED  $(1)"; rm -f $$log; exit 1; }; \
+	rm -f $$log; ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	printf "  ok      %-32s %4d.%01d s\n" "$(1)" $$((ms / 1000)) $$(((ms % 1000) / 100))
+endef
+
+.PHONY: help install prepare run test dev dashboard dbt-build bench lint clean
+
+help:
+	@echo "make run        install, prepare dbt, materialize every asset on sample data"
+	@echo "make test       the whole test suite"
+	@echo "make dev        Dagster UI on http://localhost:3000"
+	@echo "make dashboard  Streamlit dashboard on http://localhost:8501"
+	@echo "make dbt-build  dbt build against the configured warehouse"
+	@echo "make bench      pipeline benchmark at sample scales $(SCALES) (JSON report)"
+	@echo "make lint       ruff + sqlfluff"
+
+$(CURDIR)/.tools/bin/uv:
+	@echo "uv not found: installing it into .tools/ with $(PYTHON)"
+	@$(PYTHON) -m venv $(CURDIR)/.tools && $(CURDIR)/.tools/bin/pip install --quiet uv==0.13.9
+
+$(BIN)/.installed: pyproject.toml uv.lock | $(UV)
+	$(call stage,install (uv sync --locked),$(UV) sync --locked)
+	@touch $@
+
+install: $(BIN)/.installed
+
+$(MANIFEST): $(BIN)/.installed $(shell find dbt_project \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' 2>/dev/null)
+	$(call stage,prepare dbt manifest,cd dbt_project && $(BIN)/dbt parse --quiet)
+
+prepare: $(MANIFEST)
+
+run: prepare
+	@$(BIN)/python -m orchestration.run_pipeline
+
+test: prepare
+	@$(BIN)/pytest
+
+dev: prepare
+	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+dashboard: install
+	$(BIN)/streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false
+
+dbt-build: prepare
+	cd dbt_project && $(BIN)/dbt build
+
+bench: prepare
+	$(BIN)/python tests/benchmarks/bench_pipeline.py --scales $(SCALES)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd dbt_project && $(BIN)/sqlfluff lint models
+
+clean:
+	rm -rf data .dagster_home dbt_project/target artifacts

@@ -1,0 +1,48 @@
+"""MindPulse dashboard entry point: `streamlit run dashboard/app.py`.
+
+Sets up the page, runs the page picked in the navigation, and renders the crisis resources
+after it, so every page shows them, including when a page stops early or fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import components
+from dashboard.data import DataUnavailable, NothingPublished
+from orchestration.settings import ConfigurationError
+
+PAGES_DIR = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="MindPulse", page_icon=":material/monitor_heart:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/home:", default=True),
+        st.Page(
+            PAGES_DIR / "survey_trends.py",
+            title="Survey trends",
+            icon=":material/show_chart:",
+            url_path="survey-trends",
+        ),
+    ]
+)
+
+with st.sidebar:
+    st.caption(
+        "MindPulse shows population-level indicators from public sources. "
+        "They describe shares of adults, never individuals, and are not diagnoses."
+    )
+
+try:
+    navigation.run()
+except NothingPublished as error:
+    components.nothing_published(error)
+except DataUnavailable as error:
+    components.data_unavailable(error)
+except ConfigurationError as error:
+    st.error(f"**MindPulse is not configured correctly.** {error}", icon=":material/settings:")
+finally:
+    components.crisis_footer()

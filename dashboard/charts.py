@@ -1,0 +1,241 @@
+"""Plotly figure builders: plain functions, DataFrames in, figures out (no Streamlit here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.labels import ordered_signals, signal_label
+
+HISTORY_COLOUR = "#1f5f8b"
+HISTORY_BAND = "rgba(31, 95, 139, 0.18)"
+FORECAST_COLOUR = "#d9822b"
+FORECAST_BAND = "rgba(217, 130, 43, 0.22)"
+FIT_COLOUR = "#7a7a7a"
+GAP_COLOUR = "rgba(120, 120, 120, 0.10)"
+SIGNAL_COLOURS = {
+    "anxiety_or_depression": "#1f5f8b",
+    "anxiety": "#2a9d8f",
+    "depression": "#8e5ea2",
+}
+
+
+# Between two survey periods, more days than this without collection is a gap (phase break).
+GAP_DAYS = 7
+
+
+def collection_gaps(history: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(end, next start) pairs where the survey paused for more than GAP_DAYS."""
+    starts = history["period_start"].iloc[1:].reset_index(drop=True)
+    ends = history["period_end"].iloc[:-1].reset_index(drop=True)
+    pauses = (starts - ends).dt.days > GAP_DAYS
+    return list(zip(ends[pauses], starts[pauses], strict=True))
+
+
+def collection_segments(history: pd.DataFrame) -> list[pd.DataFrame]:
+    """``history`` (sorted) split into runs of periods without a collection gap between them."""
+    if history.empty:
+        return []
+    pause = (history["period_start"] - history["period_end"].shift()).dt.days > GAP_DAYS
+    return [segment for _, segment in history.groupby(pause.cumsum(), sort=True)]
+
+
+def with_line_breaks(segments: list[pd.DataFrame]) -> pd.DataFrame:
+    """Segments joined with an empty point between them, so a plotted line breaks where the
+    survey collected nothing instead of drawing a made-up straight line across the gap."""
+    pieces = []
+    for number, segment in enumerate(segments):
+        if number:
+            pieces.append(segment.iloc[:1].assign(value=float("nan")))
+        pieces.append(segment)
+    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+
+
+def _band(
+    x: pd.Series,
+    low: pd.Series,
+    high: pd.Series,
+    *,
+    name: str,
+    colour: str,
+    show_legend: bool = True,
+) -> list:
+    """Two traces drawing a filled band between ``low`` and ``high``."""
+    upper = go.Scatter(
+        x=x,
+        y=high,
+        mode="lines",
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+        legendgroup=name,
+    )
+    lower = go.Scatter(
+        x=x,
+        y=low,
+        mode="lines",
+        line={"width": 0},
+        fill="tonexty",
+        fillcolor=colour,
+        name=name,
+        hoverinfo="skip",
+        legendgroup=name,
+        showlegend=show_legend,
+    )
+    return [upper, lower]
+
+
+def trend_figure(
+    history: pd.DataFrame,
+    forecast: pd.DataFrame | None = None,
+    *,
+    title: str,
+    show_fit: bool = False,
+) -> go.Figure:
+    """Survey estimates with their confidence band, plus the forecast and its interval.
+
+    ``history`` has period_start, period_end, value, ci_low, ci_high (marts.fct_signals);
+    ``forecast`` has ds, yhat, yhat_lower, yhat_upper, is_forecast (ml.forecasts).
+    """
+    figure = go.Figure()
+    history = history.sort_values("period_start").reset_index(drop=True)
+    segments = collection_segments(history)
+    for start, end in collection_gaps(history):
+        figure.add_vrect(x0=start, x1=end, fillcolor=GAP_COLOUR, line_width=0, layer="below")
+    band_in_legend = False
+    for segment in segments:
+        ci = segment[segment[["ci_low", "ci_high"]].notna().all(axis=1)]
+        if not ci.empty:
+            figure.add_traces(
+                _band(
+                    ci["period_start"],
+                    ci["ci_low"],
+                    ci["ci_high"],
+                    name="95% confidence interval",
+                    colour=HISTORY_BAND,
+                    show_legend=not band_in_legend,
+                )
+            )
+            band_in_legend = True
+    line = with_line_breaks(segments)
+    period_text = (
+        line["period_start"].dt.strftime("%b %d, %Y")
+        + " – "
+        + line["period_end"].dt.strftime("%b %d, %Y")
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=line["period_start"],
+            y=line["value"],
+            mode="lines+markers",
+            name="Survey estimate",
+            line={"color": HISTORY_COLOUR, "width": 2},
+            marker={"size": 5},
+            customdata=period_text,
+            hovertemplate="%{customdata}<br>%{y:.1f}%<extra>Survey estimate</extra>",
+        )
+    )
+
+    if forecast is not None and not forecast.empty:
+        forecast = forecast.sort_values("ds")
+        future = forecast[forecast["is_forecast"].astype(bool)]
+        fitted = forecast[~forecast["is_forecast"].astype(bool)]
+        if show_fit and not fitted.empty:
+            figure.add_trace(
+                go.Scatter(
+                    x=fitted["ds"],
+                    y=fitted["yhat"],
+                    mode="lines",
+                    name="Model fit (in-sample)",
+                    line={"color": FIT_COLOUR, "width": 1.5, "dash": "dot"},
+                    hovertemplate="%{y:.1f}%<extra>Model fit</extra>",
+                )
+            )
+        if not future.empty:
+            figure.add_traces(
+                _band(
+                    future["ds"],
+                    future["yhat_lower"],
+                    future["yhat_upper"],
+                    name="Forecast interval",
+                    colour=FORECAST_BAND,
+                )
+            )
+            # Start the dashed line at the last estimate so the eye follows on from the data.
+            last = history.iloc[-1]
+            line_x = pd.concat([pd.Series([last["period_start"]]), future["ds"]])
+            line_y = pd.concat([pd.Series([last["value"]]), future["yhat"]])
+            figure.add_trace(
+                go.Scatter(
+                    x=line_x,
+                    y=line_y,
+                    mode="lines+markers",
+                    name="Forecast",
+                    line={"color": FORECAST_COLOUR, "width": 2, "dash": "dash"},
+                    marker={"size": 5, "symbol": "diamond"},
+                    hovertemplate="%{y:.1f}%<extra>Forecast</extra>",
+                )
+            )
+            _mark_end_of_data(figure, history["period_end"].max())
+
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        template="plotly_white",
+        hovermode="x unified",
+        height=460,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
+        yaxis={"title": "% of adults", "ticksuffix": "%"},
+        xaxis={"title": None},
+    )
+    return figure
+
+
+def _mark_end_of_data(figure: go.Figure, when: pd.Timestamp) -> None:
+    # A shape plus an annotation rather than add_vline: add_vline's annotation breaks on dates.
+    figure.add_shape(
+        type="line",
+        x0=when,
+        x1=when,
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": "#999999", "width": 1, "dash": "dot"},
+    )
+    figure.add_annotation(
+        x=when,
+        y=1,
+        yref="paper",
+        text="last survey data",
+        showarrow=False,
+        xanchor="right",
+        yanchor="bottom",
+        font={"size": 11, "color": "#666666"},
+    )
+
+
+def national_overview_figure(history: pd.DataFrame) -> go.Figure:
+    """One line per signal: the national estimates over the whole survey."""
+    figure = go.Figure()
+    for signal in ordered_signals(history["signal"].unique().tolist()):
+        rows = history[history["signal"] == signal].sort_values("period_start")
+        line = with_line_breaks(collection_segments(rows.reset_index(drop=True)))
+        figure.add_trace(
+            go.Scatter(
+                x=line["period_start"],
+                y=line["value"],
+                mode="lines",
+                name=signal_label(signal),
+                line={"color": SIGNAL_COLOURS.get(signal), "width": 2},
+                hovertemplate="%{y:.1f}%",
+            )
+        )
+    figure.update_layout(
+        template="plotly_white",
+        hovermode="x unified",
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
+        yaxis={"title": "% of adults", "ticksuffix": "%"},
+    )
+    return figure

@@ -1,0 +1,160 @@
+"""Shared Streamlit pieces: crisis resources, freshness, backtest metrics, status messages."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import DataUnavailable, NothingPublished
+
+CRISIS_RESOURCES_MARKDOWN = """
+**If you or someone you know is struggling, help is available now.**
+
+- **988 Suicide & Crisis Lifeline** — call or text **988** (U.S.)
+- **Crisis Text Line** — text **HOME** to **741741**
+- **SAMHSA National Helpline** — **1-800-662-4357** (free, confidential, 24/7, English and Spanish)
+
+Outside the US: contact your local emergency services.
+"""
+
+SOURCE_MODE_TEXT = {
+    "sample": "generated sample data (illustrative, not real survey results)",
+    "file": "a CDC export file",
+    "live": "the live CDC data API",
+}
+
+
+# (column in ml.forecast_metrics, upper-cased; unit shown; explanation). MAPE is stored in
+# percent already (ml_assets.backtest.mape: 5.0 means 5 %).
+BACKTEST_METRICS = (
+    ("MAE", " pp", "Mean absolute error, in percentage points."),
+    ("RMSE", " pp", "Root mean squared error, in percentage points."),
+    ("MAPE", "%", "Mean absolute percentage error."),
+    (
+        "MASE",
+        "",
+        "Mean absolute scaled error: each error divided by the typical period-to-period "
+        "change in the training data (Hyndman). Lower is better; compare it with the naive "
+        "forecast's MASE.",
+    ),
+)
+
+
+def crisis_footer() -> None:
+    """Crisis resources; app.py renders this after every page, so no page can forget it."""
+    st.divider()
+    with st.container(border=True):
+        st.markdown(CRISIS_RESOURCES_MARKDOWN)
+
+
+def nothing_published(error: NothingPublished) -> None:
+    st.info(
+        "**Nothing has been published yet.** The dashboard reads the copy of the warehouse "
+        "that the pipeline publishes after a successful build, and there is none yet.\n\n"
+        "Run `make run` from the repository root (it builds everything on sample data), "
+        "then reload this page.",
+        icon=":material/info:",
+    )
+    st.caption(f"Looked for: `{error.path}`")
+
+
+def data_unavailable(error: DataUnavailable) -> None:
+    st.warning(f"**The data cannot be read right now.** {error}", icon=":material/warning:")
+
+
+def freshness_badge(load: dict[str, Any] | None, last_period_end: pd.Timestamp | None) -> None:
+    """One line: when the source was last loaded, from what, and the newest survey period."""
+    parts = []
+    if load is None:
+        parts.append("No load of this source is recorded in raw.load_batches.")
+    else:
+        loaded_at = pd.Timestamp(load["loaded_at"]).strftime("%Y-%m-%d %H:%M UTC")
+        mode = load["source_mode"]
+        parts.append(
+            f"last loaded **{loaded_at}** in `{mode}` mode, from {SOURCE_MODE_TEXT.get(mode, mode)}"
+        )
+    if last_period_end is not None:
+        parts.append(f"latest survey period ends **{last_period_end:%b %d, %Y}**")
+    st.caption(":material/schedule: Data freshness — " + " · ".join(parts))
+    if load is not None and load["source_mode"] == "sample":
+        st.caption(
+            "These numbers come from the built-in sample generator. Set "
+            "`MINDPULSE_CDC_PULSE_FILE` or `MINDPULSE_SOURCES=live` to load real survey data."
+        )
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _format(value: float | None, unit: str = "", digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def metrics_panel(metrics: dict[str, Any] | None) -> None:
+    """Backtest metrics of one series next to its forecast, with the naive baseline."""
+    st.markdown("#### How good is this forecast?")
+    if metrics is None:
+        st.info(
+            "No backtest for this series: it has too few survey periods for a forecast.",
+            icon=":material/info:",
+        )
+        return
+
+    columns = st.columns(2)
+    for index, (label, unit, help_text) in enumerate(BACKTEST_METRICS):
+        model = _number(metrics.get(label.lower()))
+        naive = _number(metrics.get(f"naive_{label.lower()}"))
+        delta = None if model is None or naive is None else f"{model - naive:+.2f} vs naive"
+        columns[index % 2].metric(
+            label,
+            _format(model, unit),
+            delta=delta,
+            delta_color="inverse",  # lower error than the baseline is the good direction
+            help=f"{help_text} Naive baseline: {_format(naive, unit)}.",
+        )
+
+    beats = metrics.get("beats_naive")
+    n_folds = metrics.get("n_folds")
+    folds_text = f"{int(n_folds)} rolling-origin folds" if _number(n_folds) else "the backtest"
+    if beats is None or pd.isna(beats):
+        st.caption(f"Compared with the naive last-value forecast over {folds_text}.")
+    elif bool(beats):
+        st.success(
+            f"Beats the naive last-value forecast over {folds_text}.",
+            icon=":material/check_circle:",
+        )
+    else:
+        st.warning(
+            f"Does not beat the naive last-value forecast over {folds_text}; "
+            "treat the forecast with caution.",
+            icon=":material/warning:",
+        )
+
+    details = []
+    if _number(metrics.get("horizon_periods")):
+        details.append(f"horizon {int(metrics['horizon_periods'])} periods")
+    if metrics.get("train_start") is not None and metrics.get("train_end") is not None:
+        details.append(
+            f"trained on {pd.Timestamp(metrics['train_start']):%b %Y} – "
+            f"{pd.Timestamp(metrics['train_end']):%b %Y}"
+        )
+    if _number(metrics.get("n_obs")):
+        details.append(f"{int(metrics['n_obs'])} observations")
+    if metrics.get("model_version"):
+        details.append(f"model {metrics['model_version']}")
+    if details:
+        st.caption("Backtest: " + " · ".join(details) + ".")
+
+    note = metrics.get("cadence_note")
+    if note:
+        st.info(note, icon=":material/event_note:")

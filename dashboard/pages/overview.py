@@ -1,0 +1,60 @@
+"""Overview: what MindPulse is and the latest national estimate of each indicator."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, components, data
+from dashboard.labels import INDICATOR_EXPLANATION, ordered_signals, signal_label
+
+st.title("MindPulse")
+st.markdown(
+    "MindPulse is an open data platform that tracks mental-health trends in public data. "
+    "This first release follows the **CDC / Census Bureau Household Pulse Survey** "
+    "(April 2020 – September 2024): how many adults reported symptoms of anxiety or "
+    "depression, nationally and by group, with a forecast and an honest check of how good "
+    "that forecast is."
+)
+
+latest = data.latest_national_values()
+components.freshness_badge(data.latest_load(), data.latest_period_end())
+
+st.subheader("Latest national estimates")
+st.caption(INDICATOR_EXPLANATION)
+if latest.empty:
+    st.info("marts.fct_signals holds no national estimates yet.")
+else:
+    by_signal = latest.set_index("signal")
+    columns = st.columns(len(by_signal))
+    for column, signal in zip(columns, ordered_signals(list(by_signal.index)), strict=True):
+        row = by_signal.loc[signal]
+        delta = None
+        if pd.notna(row["previous_value"]):
+            delta = f"{row['value'] - row['previous_value']:+.1f} pp vs previous period"
+        column.metric(
+            signal_label(signal),
+            f"{row['value']:.1f}%",
+            delta=delta,
+            # A change in a population indicator is information, not a verdict: no red/green.
+            delta_color="off",
+            help="Share of adults; change in percentage points (pp) since the previous period.",
+        )
+        column.caption(f"{row['period_start']:%b %d} – {row['period_end']:%b %d, %Y}")
+
+    st.plotly_chart(
+        charts.national_overview_figure(data.national_history()),
+        width="stretch",
+        config={"displaylogo": False},
+    )
+
+st.subheader("Explore")
+st.page_link(
+    "pages/survey_trends.py",
+    label="Survey trends — history, groups, forecast and its backtest",
+    icon=":material/show_chart:",
+)
+st.caption(
+    "More sources (discussion trends, news, search interest, workplace surveys) follow in "
+    "later releases."
+)

@@ -1,0 +1,84 @@
+"""What one extract run hands to landing and loading: the payload as received plus validated rows.
+
+Every source builds an :class:`ExtractBatch`. A record that fails validation is kept as a
+:class:`QuarantinedRecord` with its reason (it is loaded to ``raw.quarantine``, never dropped);
+when too many records fail, :func:`check_bad_share` stops the run before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+
+class ExtractError(RuntimeError):
+    """An extract cannot go on; the message says what was wrong and what to do about it."""
+
+
+@dataclass(frozen=True)
+class QuarantinedRecord:
+    row_number: int  # 1-based position of the record in the landed payload
+    record: dict  # the record as received (field name -> raw value)
+    reason: str
+
+
+@dataclass
+class ExtractBatch:
+    source: str
+    mode: str
+    batch_id: str
+    payload: bytes
+    payload_suffix: str
+    rows: pd.DataFrame
+    quarantined: list[QuarantinedRecord] = field(default_factory=list)
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.rows) + len(self.quarantined)
+
+
+def utc_now_naive(now: datetime | None = None) -> datetime:
+    """`now` (or the current time) in UTC without tzinfo, the form the warehouse stores."""
+    now = now or datetime.now(UTC)
+    if now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
+    return now
+
+
+def make_batch_id(source: str, mode: str, payload: bytes, now: datetime | None = None) -> str:
+    """`<source>-<mode>-<UTC timestamp>-<8 hex of the payload's sha256>`, unique per run.
+
+    The hash ties the id to the content, so two runs of the same second with different
+    payloads cannot collide, and the landing file name tells which payload it holds.
+    """
+    stamp = utc_now_naive(now).strftime("%Y%m%dT%H%M%S%fZ")  # microseconds: reruns never collide
+    digest = hashlib.sha256(payload).hexdigest()[:8]
+    return f"{source}-{mode}-{stamp}-{digest}"
+
+
+def check_bad_share(
+    total: int,
+    quarantined: list[QuarantinedRecord],
+    max_bad_share: float,
+    hint: str,
+    *,
+    examples: int = 3,
+) -> None:
+    """Raise ExtractError when more than `max_bad_share` of `total` records failed validation.
+
+    A few bad records are quarantined and the run goes on; a large share usually means the
+    wrong file or a changed format, and loading the rest would hide that.
+    """
+    if total == 0 or not quarantined:
+        return
+    share = len(quarantined) / total
+    if share <= max_bad_share:
+        return
+    reasons = "; ".join(f"row {q.row_number}: {q.reason}" for q in quarantined[:examples])
+    raise ExtractError(
+        f"{len(quarantined):,} of {total:,} records ({share:.1%}) failed validation, "
+        f"more than the {max_bad_share * 100:g}% allowed; first reasons: {reasons}. {hint}"
+    )

@@ -1,0 +1,178 @@
+"""Client for the SODA API of data.cdc.gov dataset 8pt5-q6wp (live mode).
+
+Pages through the dataset with ``$limit``/``$offset`` in a stable ``$order=:id``, sends the
+optional app token as ``X-App-Token`` (without one, Socrata throttles harder), and retries 429
+and 5xx answers and connection failures with exponential backoff, at most ``max_retries`` times,
+honouring a short ``Retry-After``. The sleep is injectable so tests do not wait.
+
+SODA writes field names in snake_case, dates as ISO timestamps ('2020-04-23T00:00:00.000'),
+numbers often as strings, and omits fields whose value is null (gap rows carry no ``value``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+
+import requests
+
+from extract.batch import ExtractError
+from extract.cdc_pulse.records import RecordFormat
+
+SODA_URL = "https://data.cdc.gov/resource/8pt5-q6wp.json"
+PAGE_SIZE = 50_000  # SODA 2.1's largest page
+TIMEOUT = (10, 60)  # seconds: connect, read
+MAX_RETRIES = 3
+BACKOFF_BASE_SECONDS = 2.0  # waits 2, 4, 8 s
+MAX_RETRY_AFTER_SECONDS = 60.0  # a longer Retry-After is not worth blocking a run for
+_RETRY_STATUSES = frozenset({429} | set(range(500, 600)))
+_HINT = (
+    "Check network access to data.cdc.gov (https://data.cdc.gov/d/8pt5-q6wp) and try again "
+    "later; to run without the API use MINDPULSE_SOURCES=sample, or download the CSV export "
+    "and set MINDPULSE_CDC_PULSE_FILE to its path."
+)
+
+
+def _parse_iso_date(text: str) -> date:
+    return datetime.fromisoformat(text).date()
+
+
+SODA_FORMAT = RecordFormat(
+    fields={
+        "indicator": ("indicator",),
+        "group_name": ("group",),
+        "state": ("state",),
+        "subgroup": ("subgroup",),
+        "phase": ("phase",),
+        "time_period": ("time_period",),
+        "time_period_label": ("time_period_label",),
+        "period_start": ("time_period_start_date",),
+        "period_end": ("time_period_end_date",),
+        "value": ("value",),
+        # Unverified against the live API: one client seen uses lowci/highci; accept both.
+        "low_ci": ("lowci", "low_ci"),
+        "high_ci": ("highci", "high_ci"),
+        "confidence_interval": ("confidence_interval",),
+        "quartile_range": ("quartile_range",),
+    },
+    date_description="YYYY-MM-DD (ISO 8601)",
+    parse_date=_parse_iso_date,
+)
+
+
+def fetch_records(
+    base_url: str = SODA_URL,
+    *,
+    app_token: str | None = None,
+    session: requests.Session | None = None,
+    page_size: int = PAGE_SIZE,
+    max_retries: int = MAX_RETRIES,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list:
+    """Every record of the dataset, in `:id` order, as decoded from the API's JSON pages."""
+    own_session = session is None
+    session = session or requests.Session()
+    headers = {"Accept": "application/json", "User-Agent": "MindPulse extract (cdc_pulse)"}
+    if app_token:
+        headers["X-App-Token"] = app_token
+    records: list = []
+    try:
+        offset = 0
+        while True:
+            params = {"$limit": str(page_size), "$offset": str(offset), "$order": ":id"}
+            page = _get_page(session, base_url, params, headers, max_retries, sleep)
+            records.extend(page)
+            if len(page) < page_size:
+                return records
+            offset += page_size
+    finally:
+        if own_session:
+            session.close()
+
+
+def to_json_lines(records: list) -> bytes:
+    """The payload as landed: one record per line, as the API sent it."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+
+
+def numbered_records(records: list) -> Iterator[tuple[int, dict, str | None]]:
+    """Items for `validate_records`; a page entry that is not an object is a structural error."""
+    for row_number, record in enumerate(records, start=1):
+        if isinstance(record, dict):
+            yield row_number, record, None
+        else:
+            yield row_number, {"_value": record}, "the record is not a JSON object"
+
+
+def _get_page(
+    session: requests.Session,
+    url: str,
+    params: dict[str, str],
+    headers: dict[str, str],
+    max_retries: int,
+    sleep: Callable[[float], None],
+) -> list:
+    where = f"{url} ($offset={params['$offset']})"
+    failure = ""
+    for attempt in range(max_retries + 1):
+        delay = BACKOFF_BASE_SECONDS * 2**attempt
+        try:
+            response = session.get(url, params=params, headers=headers, timeout=TIMEOUT)
+        except (requests.ConnectionError, requests.Timeout) as error:
+            failure = f"{type(error).__name__}: {error}"
+        else:
+            if response.status_code == 200:
+                return _decode_page(response, where)
+            if response.status_code not in _RETRY_STATUSES:
+                raise _refused(response, where)
+            failure = f"HTTP {response.status_code} {response.reason}"
+            delay = _retry_after(response) or delay
+        if attempt < max_retries:
+            sleep(delay)
+    raise ExtractError(
+        f"The CDC API request {where} failed {max_retries + 1} times "
+        f"(last failure: {failure}). {_HINT}"
+    )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """The server's Retry-After in seconds when it is a small number, else None (use backoff)."""
+    try:
+        seconds = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None  # absent, or an HTTP date: fall back to our own backoff
+    return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
+
+
+def _decode_page(response: requests.Response, where: str) -> list:
+    try:
+        page = response.json()
+    except ValueError:
+        raise ExtractError(
+            f"The CDC API answered {where} with something that is not JSON "
+            f"(starts with {response.text[:80]!r}). {_HINT}"
+        ) from None
+    if isinstance(page, dict) and page.get("error"):
+        raise ExtractError(f"The CDC API reported an error for {where}: {page.get('message')}.")
+    if not isinstance(page, list):
+        raise ExtractError(
+            f"The CDC API answered {where} with a JSON {type(page).__name__}, not a list of "
+            "records; check that the URL is a SODA resource such as " + SODA_URL
+        )
+    return page
+
+
+def _refused(response: requests.Response, where: str) -> ExtractError:
+    status = response.status_code
+    if status in (401, 403):
+        fix = "Check MINDPULSE_CDC_APP_TOKEN (unset it to call the API without a token)."
+    elif status == 404:
+        fix = f"Check the dataset URL; the CDC dataset is {SODA_URL}."
+    else:
+        fix = "The request was rejected; check the URL and query parameters."
+    return ExtractError(
+        f"The CDC API refused {where}: HTTP {status} {response.reason} "
+        f"({response.text[:200]!r}). {fix}"
+    )

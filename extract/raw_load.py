@@ -1,0 +1,204 @@
+"""Load an extract batch into the RAW layer of DuckDB, replacing the source's previous load.
+
+One transaction per load: create the raw tables if they are missing, delete the source's rows
+in its raw table and in ``raw.quarantine``, insert the batch's valid rows (with ``_batch_id``,
+``_loaded_at``, ``_source_mode``) and its quarantined records, and append a row to
+``raw.load_batches``. Any error rolls everything back, so the warehouse is either the old load or
+the new one, never a mix, and re-running a load never duplicates rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from extract.batch import ExtractBatch, ExtractError, utc_now_naive
+from extract.cdc_pulse import records as cdc_records
+
+RAW_SCHEMA = "raw"  # the same name in every warehouse (see orchestration.settings)
+
+# Added to every raw source table by the load.
+LOAD_COLUMNS = (
+    ("_batch_id", "VARCHAR NOT NULL"),
+    ("_loaded_at", "TIMESTAMP NOT NULL"),
+    ("_source_mode", "VARCHAR NOT NULL"),
+)
+QUARANTINE_COLUMNS = (
+    ("source", "VARCHAR"),
+    ("record", "VARCHAR"),  # JSON text of the record as received
+    ("reason", "VARCHAR"),
+    ("batch_id", "VARCHAR"),
+    ("row_number", "INTEGER"),
+    ("quarantined_at", "TIMESTAMP"),
+)
+LOAD_BATCHES_COLUMNS = (
+    ("source", "VARCHAR"),
+    ("batch_id", "VARCHAR"),
+    ("source_mode", "VARCHAR"),
+    ("landing_path", "VARCHAR"),
+    ("rows_in", "INTEGER"),
+    ("rows_loaded", "INTEGER"),
+    ("rows_quarantined", "INTEGER"),
+    ("loaded_at", "TIMESTAMP"),
+)
+
+# Raw table -> (the source that owns it, its record columns as the source defines them).
+RAW_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    cdc_records.RAW_TABLE: (cdc_records.SOURCE, cdc_records.RAW_COLUMNS),
+}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: str
+    batch_id: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+    loaded_at: datetime  # UTC, naive
+    landing_path: Path
+
+
+def load_batch(
+    conn: duckdb.DuckDBPyConnection,
+    batch: ExtractBatch,
+    landing_path: Path,
+    table: str = cdc_records.RAW_TABLE,
+) -> LoadResult:
+    """Replace the source's rows in raw.<table> and raw.quarantine with `batch`, atomically."""
+    record_columns = _record_columns(table, batch)
+    loaded_at = utc_now_naive()
+    tables = {
+        table: record_columns + LOAD_COLUMNS,
+        "quarantine": QUARANTINE_COLUMNS,
+        "load_batches": LOAD_BATCHES_COLUMNS,
+    }
+    conn.begin()
+    try:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+        for name, columns in tables.items():
+            _ensure_table(conn, name, columns)
+        conn.execute(f"DELETE FROM {RAW_SCHEMA}.{table}")  # the table holds only this source
+        conn.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE source = ?", [batch.source])
+        rows_loaded = _insert_rows(conn, table, record_columns, batch, loaded_at)
+        _insert_quarantine(conn, batch, loaded_at)
+        conn.execute(
+            f"INSERT INTO {RAW_SCHEMA}.load_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch.source,
+                batch.batch_id,
+                batch.mode,
+                str(landing_path),
+                batch.rows_in,
+                rows_loaded,
+                len(batch.quarantined),
+                loaded_at,
+            ],
+        )
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        _unregister_views(conn, table, batch.source)  # an aborted transaction keeps them
+        raise
+    return LoadResult(
+        source=batch.source,
+        batch_id=batch.batch_id,
+        rows_in=batch.rows_in,
+        rows_loaded=rows_loaded,
+        rows_quarantined=len(batch.quarantined),
+        loaded_at=loaded_at,
+        landing_path=Path(landing_path),
+    )
+
+
+def _record_columns(table: str, batch: ExtractBatch) -> tuple[tuple[str, str], ...]:
+    if table not in RAW_TABLES:
+        raise ExtractError(
+            f"No raw table contract for {table!r}; known tables: {', '.join(RAW_TABLES)}. "
+            "Register the source's columns in extract.raw_load.RAW_TABLES."
+        )
+    owner, columns = RAW_TABLES[table]
+    if batch.source != owner:
+        raise ExtractError(f"raw.{table} holds {owner!r} records, not {batch.source!r} ones.")
+    missing = [name for name, _ in columns if name not in batch.rows.columns]
+    if missing:
+        raise ExtractError(f"The {batch.source} batch rows lack the column(s) {missing}.")
+    return columns
+
+
+def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
+    """Create raw.<table> with the contract's columns, or check an existing one matches it."""
+    ddl = ", ".join(f"{name} {type_}" for name, type_ in columns)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({ddl})")
+    found = conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [RAW_SCHEMA, table],
+    ).fetchall()
+    expected = [(name, type_.split()[0]) for name, type_ in columns]
+    if [(name, type_.upper()) for name, type_ in found] != expected:
+        raise ExtractError(
+            f"{RAW_SCHEMA}.{table} exists with columns {found}, not the contract's {expected}. "
+            f"RAW tables are rebuilt from the landing files: drop {RAW_SCHEMA}.{table} and load "
+            "again."
+        )
+
+
+def _insert_rows(conn, table: str, columns, batch: ExtractBatch, loaded_at: datetime) -> int:
+    view = _rows_view(table)
+    # Explicit casts make the contract types win over whatever pandas inferred.
+    select = ", ".join(f"CAST({name} AS {type_.split()[0]})" for name, type_ in columns)
+    names = ", ".join(name for name, _ in columns + LOAD_COLUMNS)
+    conn.register(view, batch.rows)
+    conn.execute(
+        f"INSERT INTO {RAW_SCHEMA}.{table} ({names}) SELECT {select}, ?, ?, ? FROM {view}",
+        [batch.batch_id, loaded_at, batch.mode],
+    )
+    conn.unregister(view)
+    # fetchall, not fetchone: DuckDB 2 keeps a partly fetched result open on the connection.
+    [(count,)] = conn.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.{table}").fetchall()
+    if count != len(batch.rows):
+        raise ExtractError(f"raw.{table} holds {count} rows after loading {len(batch.rows)}.")
+    return count
+
+
+def _insert_quarantine(conn, batch: ExtractBatch, loaded_at: datetime) -> None:
+    if not batch.quarantined:
+        return
+    frame = pd.DataFrame(
+        {
+            "source": batch.source,
+            "record": [
+                json.dumps(q.record, ensure_ascii=False, default=str) for q in batch.quarantined
+            ],
+            "reason": [q.reason for q in batch.quarantined],
+            "batch_id": batch.batch_id,
+            "row_number": [q.row_number for q in batch.quarantined],
+            "quarantined_at": loaded_at,
+        }
+    )
+    view = _quarantine_view(batch.source)
+    names = ", ".join(name for name, _ in QUARANTINE_COLUMNS)
+    conn.register(view, frame)
+    conn.execute(f"INSERT INTO {RAW_SCHEMA}.quarantine ({names}) SELECT {names} FROM {view}")
+    conn.unregister(view)
+
+
+def _rows_view(table: str) -> str:
+    return f"_mindpulse_{table}_rows"
+
+
+def _quarantine_view(source: str) -> str:
+    return f"_mindpulse_{source}_quarantine"
+
+
+def _unregister_views(conn: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    for view in (_rows_view(table), _quarantine_view(source)):
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister(view)

@@ -1,0 +1,50 @@
+"""The dashboard as the last asset of the lineage: publishing what it reads."""
+
+import dagster as dg
+import duckdb
+
+from orchestration.publish import publish_warehouse
+from orchestration.resources import WAREHOUSE_POOL
+from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, Settings
+
+DASHBOARD_KEY = dg.AssetKey(["dashboard", "mindpulse_dashboard"])
+DASHBOARD_TABLES = (
+    ("raw", "load_batches"),
+    (MARTS_SCHEMA, "fct_signals"),
+    (ML_SCHEMA, "forecasts"),
+    (ML_SCHEMA, "forecast_metrics"),
+)
+DASHBOARD_URL = "http://localhost:8501"
+
+
+@dg.asset(
+    key=DASHBOARD_KEY,
+    group_name="dashboard",
+    kinds={"streamlit"},
+    pool=WAREHOUSE_POOL,
+    deps=[
+        dg.AssetKey([MARTS_SCHEMA, "fct_signals"]),
+        dg.AssetKey([ML_SCHEMA, "forecasts"]),
+        dg.AssetKey([ML_SCHEMA, "forecast_metrics"]),
+    ],
+    description=(
+        "Streamlit dashboard (make dashboard). Materializing publishes the read-only copy of the "
+        "warehouse it reads; it only runs after every upstream check has passed."
+    ),
+)
+def mindpulse_dashboard(settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
+    published = publish_warehouse(settings.duckdb_path, settings.published_duckdb_path)
+    with duckdb.connect(str(published), read_only=True) as conn:
+        row_counts = {
+            f"rows.{schema}.{table}": conn.execute(
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchone()[0]
+            for schema, table in DASHBOARD_TABLES
+        }
+    return dg.MaterializeResult(
+        metadata={
+            "published_copy": dg.MetadataValue.path(str(published)),
+            "url": dg.MetadataValue.url(DASHBOARD_URL),
+            **row_counts,
+        }
+    )

@@ -1,0 +1,107 @@
+"""dbt models as Dagster assets; dbt tests as (blocking) asset checks.
+
+The manifest is prepared by `make prepare` (dbt parse) or CI, never at import: the assets are
+built by `build_dbt_assets()` when the code location loads.
+"""
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_duckdb import DuckDBResource
+
+from orchestration.resources import WAREHOUSE_POOL
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.table_metadata import duckdb_table_metadata
+
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+class ManifestMissingError(FileNotFoundError):
+    pass
+
+
+class MindPulseTranslator(DagsterDbtTranslator):
+    """Models are keyed <schema>/<name> (e.g. marts/fct_signals), the same in every warehouse.
+
+    Sources map to the raw assets through `meta.dagster.asset_key` in their YAML, which the
+    default translator honours; nothing here lists models or paths.
+    """
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        meta = dbt_resource_props.get("meta") or {}
+        if dbt_resource_props["resource_type"] == "source" or "asset_key" in meta.get(
+            "dagster", {}
+        ):
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props["schema"]
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "extract"
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+
+def _with_table_metadata(
+    context: dg.AssetExecutionContext, events: list[Any], warehouse: DuckDBResource
+) -> Iterator[Any]:
+    """Add row counts and column schemas to each materialization, read after dbt has exited.
+
+    Reading while dbt runs would need a second connection to a DuckDB file that a dbt
+    subprocess holds for writing, which DuckDB does not allow.
+    """
+    with warehouse.get_connection() as conn:
+        for event in events:
+            if isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+                if len(key.path) == 2:
+                    extra = duckdb_table_metadata(conn, key.path[0], key.path[1])
+                    event = event.with_metadata({**event.metadata, **extra})
+            yield event
+
+
+def _failure_summary(events: list[Any]) -> str:
+    failed = [
+        f"{e.asset_key.to_user_string()}: {e.check_name}"
+        for e in events
+        if isinstance(e, dg.AssetCheckResult) and not e.passed
+    ]
+    if not failed:
+        return "dbt build failed before any test ran; see the dbt logs in this step."
+    return "dbt tests failed, downstream assets were not built: " + "; ".join(failed)
+
+
+def build_dbt_assets(manifest_path: Path | None = None) -> dg.AssetsDefinition:
+    manifest_path = manifest_path or DBT_PROJECT.manifest_path
+    if not Path(manifest_path).is_file():
+        raise ManifestMissingError(
+            f"dbt manifest not found at {manifest_path}. Prepare it with `make prepare` "
+            "(runs `dbt parse` in dbt_project/) and reload the code location."
+        )
+
+    @dbt_assets(
+        manifest=manifest_path,
+        project=DBT_PROJECT,
+        dagster_dbt_translator=MindPulseTranslator(),
+        name="mindpulse_dbt",
+        pool=WAREHOUSE_POOL,
+    )
+    def mindpulse_dbt(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: DuckDBResource,
+        settings: dg.ResourceParam[Settings],
+    ):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        if settings.warehouse == "duckdb":
+            yield from _with_table_metadata(context, events, warehouse)
+        else:
+            yield from events
+        if not invocation.is_successful():
+            raise dg.Failure(description=_failure_summary(events))
+
+    return mindpulse_dbt

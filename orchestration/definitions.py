@@ -1,0 +1,28 @@
+"""The MindPulse code location. It only assembles: logic lives in the modules it imports."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ml_assets.assets import signal_forecasts
+from orchestration.dashboard_asset import mindpulse_dashboard
+from orchestration.dbt_assets import build_dbt_assets
+from orchestration.extract_assets import cdc_pulse_indicators
+from orchestration.resources import build_resources
+from orchestration.schedules import weekly_job, weekly_schedule
+from orchestration.settings import load_settings
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    # Built when the code location loads, not at import: settings come from the environment
+    # and the dbt manifest is prepared by `make prepare`.
+    settings = load_settings()
+    return dg.Definitions(
+        assets=[cdc_pulse_indicators, build_dbt_assets(), signal_forecasts, mindpulse_dashboard],
+        jobs=[weekly_job],
+        schedules=[weekly_schedule],
+        resources=build_resources(settings),
+        # DuckDB takes one writer process: run every step in the run's own process.
+        executor=dg.in_process_executor if settings.warehouse == "duckdb" else None,
+    )

@@ -1,0 +1,167 @@
+"""`make run`: materialize every asset in-process and print one progress line per stage.
+
+Runs are recorded in DAGSTER_HOME when it is set (the Makefile sets it), so the run and its
+metadata also show up in the Dagster UI (`make dev`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.schedules import WEEKLY_JOB_NAME
+from orchestration.settings import ConfigurationError, Settings, load_settings
+
+INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
+
+
+@dataclass
+class StepProgress:
+    started: float = 0.0
+    assets: dict[str, int | None] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _format_line(step: str, status: str, progress: StepProgress, finished: float) -> str:
+    rows = ", ".join(
+        f"{key} {count:,} rows" if count is not None else key
+        for key, count in progress.assets.items()
+    )
+    checks = ""
+    if progress.checks_passed or progress.checks_failed:
+        checks = f"; checks {progress.checks_passed} passed, {len(progress.checks_failed)} failed"
+    notes = f"; {'; '.join(progress.notes)}" if progress.notes else ""
+    seconds = finished - progress.started if progress.started else 0.0
+    return f"  {status:<7} {step:<32} {seconds:6.1f} s  {rows}{checks}{notes}"
+
+
+def _root_message(error) -> str:
+    """The innermost cause of a step failure: the part that says what went wrong."""
+    if error is None:
+        return "step failed"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+class ProgressHandler(logging.Handler):
+    """Turns Dagster step events into one line per finished step."""
+
+    def __init__(self, out=sys.stdout):
+        super().__init__()
+        self.out = out
+        self.steps: dict[str, StepProgress] = {}
+        self.failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        if event is None or not event.step_key:
+            return
+        progress = self.steps.setdefault(event.step_key, StepProgress())
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            progress.started = record.created
+        elif kind == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            row_count = materialization.metadata.get("dagster/row_count")
+            progress.assets[materialization.asset_key.to_user_string()] = (
+                row_count.value if row_count is not None else None
+            )
+            quarantined = materialization.metadata.get("rows_quarantined")
+            if quarantined is not None and quarantined.value:
+                progress.notes.append(f"{quarantined.value} records quarantined")
+        elif kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if evaluation.passed:
+                progress.checks_passed += 1
+            else:
+                progress.checks_failed.append(evaluation.check_name)
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
+            status = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}
+            if kind == "STEP_FAILURE":
+                self.failed = True
+                progress.notes.append(_root_message(event.event_specific_data.error))
+            if progress.checks_failed:
+                progress.notes.append("failed checks: " + ", ".join(progress.checks_failed))
+            line = _format_line(event.step_key, status[kind], progress, record.created)
+            print(line, file=self.out)
+            self.out.flush()
+
+
+def prepare_dagster_home(settings: Settings) -> Path:
+    """Create DAGSTER_HOME with the project's instance settings (pool limits)."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(INSTANCE_CONFIG, settings.dagster_home / "dagster.yaml")
+    return settings.dagster_home
+
+
+def run_all(instance: dg.DagsterInstance, out=sys.stdout) -> dg.ExecuteInProcessResult:
+    """Materialize the whole lineage, printing a line per finished step to `out`."""
+    from orchestration.definitions import defs
+
+    handler = ProgressHandler(out)
+
+    @dg.logger
+    def progress_logger(_init_context):
+        progress = logging.getLogger("mindpulse.progress")
+        progress.setLevel(logging.DEBUG)
+        progress.handlers = [handler]
+        progress.propagate = False
+        return progress
+
+    job = defs().get_job_def(WEEKLY_JOB_NAME).with_logger_defs({"progress": progress_logger})
+    return job.execute_in_process(
+        instance=instance, run_config={"loggers": {"progress": {}}}, raise_on_error=False
+    )
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    log_path = settings.data_dir / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Materializing every asset into {settings.duckdb_path} ({settings.warehouse})")
+    print(f"  full log: {log_path}")
+    console = sys.stdout
+    # The same instance `make dev` opens, so this run and its metadata show up in the UI.
+    with (
+        dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance,
+        log_path.open("w") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
+        ok = run_all(instance, out=console).success
+    elapsed = time.monotonic() - started
+    if not ok:
+        print(
+            f"Pipeline FAILED after {elapsed:.1f} s: see the lines above and {log_path}.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"Pipeline done in {elapsed:.1f} s.\n"
+        f"  warehouse:  {settings.duckdb_path}\n"
+        f"  dashboard reads the published copy: {settings.published_duckdb_path}\n"
+        "  Dagster UI: make dev        -> http://localhost:3000\n"
+        "  dashboard:  make dashboard  -> http://localhost:8501\n"
+        "  dbt CLI:    cd dbt_project && ../.venv/bin/dbt build"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

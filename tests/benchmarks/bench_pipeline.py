@@ -1,0 +1,164 @@
+"""`make bench`: wall time and peak memory of each pipeline stage at several sample scales.
+
+A benchmark, not a test: it reports figures to artifacts/bench/report.json and asserts nothing.
+Peak memory is the resident set of this process plus its children (dbt runs as a subprocess),
+sampled every 50 ms while a stage runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import psutil
+
+from orchestration.settings import PROJECT_ROOT, load_settings
+
+REPORT = PROJECT_ROOT / "artifacts" / "bench" / "report.json"
+
+
+class StageRecorder(logging.Handler):
+    """Records wall time, peak RSS and row counts per Dagster step."""
+
+    def __init__(self):
+        super().__init__()
+        self.stages: dict[str, dict] = {}
+        self.current: str | None = None
+        self.peak = 0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self):
+        process = psutil.Process()
+        while not self._stop.wait(0.05):
+            try:
+                rss = process.memory_info().rss + sum(
+                    child.memory_info().rss for child in process.children(recursive=True)
+                )
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, rss)
+
+    def close(self):
+        self._stop.set()
+        super().close()
+
+    def emit(self, record):
+        event = (getattr(record, "dagster_meta", None) or {}).get("dagster_event")
+        if event is None or not event.step_key:
+            return
+        kind = event.event_type_value
+        stage = self.stages.setdefault(event.step_key, {"rows": {}})
+        if kind == "STEP_START":
+            stage["started"] = record.created
+            self.peak = 0
+        elif kind == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            rows = materialization.metadata.get("dagster/row_count")
+            stage["rows"][materialization.asset_key.to_user_string()] = rows.value if rows else None
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+            stage["status"] = "ok" if kind == "STEP_SUCCESS" else "failed"
+            stage["seconds"] = round(record.created - stage.pop("started", record.created), 2)
+            stage["peak_rss_mb"] = round(self.peak / 2**20, 1)
+
+
+def bench_scale(scale: float) -> dict:
+    from orchestration.definitions import defs
+    from orchestration.schedules import WEEKLY_JOB_NAME
+
+    recorder = StageRecorder()
+
+    @dg.logger
+    def recording_logger(_):
+        log = logging.getLogger(f"mindpulse.bench.{scale}")
+        log.setLevel(logging.DEBUG)
+        log.handlers = [recorder]
+        log.propagate = False
+        return log
+
+    with tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale}-") as tmp, _env(
+        MINDPULSE_DUCKDB_PATH=str(Path(tmp) / "warehouse" / "mindpulse.duckdb"),
+        MINDPULSE_SAMPLE_SCALE=str(scale),
+    ):
+        settings = load_settings()
+        job = defs().get_job_def(WEEKLY_JOB_NAME).with_logger_defs({"rec": recording_logger})
+        started = time.perf_counter()
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = job.execute_in_process(
+                instance=instance, run_config={"loggers": {"rec": {}}}, raise_on_error=False
+            )
+        total = time.perf_counter() - started
+        size_mb = settings.duckdb_path.stat().st_size / 2**20
+    recorder.close()
+    return {
+        "scale": scale,
+        "success": result.success,
+        "total_seconds": round(total, 2),
+        "warehouse_mb": round(size_mb, 1),
+        "stages": recorder.stages,
+    }
+
+
+class _env:
+    """Set environment variables for the duration of a block (benchmarks run in-process)."""
+
+    def __init__(self, **values: str):
+        self.values = values
+        self.saved: dict[str, str | None] = {}
+
+    def __enter__(self):
+        for name, value in self.values.items():
+            self.saved[name] = os.environ.get(name)
+            os.environ[name] = value
+        return self
+
+    def __exit__(self, *exc):
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0])
+    args = parser.parse_args()
+    runs = []
+    for scale in args.scales:
+        print(f"scale {scale:g}: running the whole pipeline ...", flush=True)
+        run = bench_scale(scale)
+        runs.append(run)
+        for step, stage in run["stages"].items():
+            rows = ", ".join(f"{k} {v:,}" for k, v in stage["rows"].items() if v is not None)
+            print(
+                f"  {step:<28} {stage.get('seconds', 0):7.1f} s "
+                f"{stage.get('peak_rss_mb', 0):8.1f} MB  {rows}"
+            )
+        print(f"  total {run['total_seconds']:.1f} s, warehouse {run['warehouse_mb']} MB")
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": psutil.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30),
+            "python": platform.python_version(),
+        },
+        "runs": runs,
+    }
+    REPORT.write_text(json.dumps(report, indent=2))
+    print(f"report: {REPORT}")
+
+
+if __name__ == "__main__":
+    main()

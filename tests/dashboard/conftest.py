@@ -1,0 +1,30 @@
+"""Fixtures pointing the dashboard at a small published warehouse (see dashboard_fixtures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.dashboard_fixtures import Warehouse, build_warehouse, publish
+
+
+def _point_settings_at(monkeypatch: pytest.MonkeyPatch, working: Path) -> Warehouse:
+    monkeypatch.setenv("MINDPULSE_WAREHOUSE", "duckdb")
+    monkeypatch.setenv("MINDPULSE_DUCKDB_PATH", str(working))
+    return Warehouse(working, working.parent / "published" / working.name)
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """A published warehouse (and a working file) that the dashboard is pointed at."""
+    target = _point_settings_at(monkeypatch, tmp_path / "warehouse" / "mindpulse.duckdb")
+    build_warehouse(target.working_path)
+    publish(target.published_path)
+    return target
+
+
+@pytest.fixture
+def unpublished_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """Settings pointing at a location where nothing has been published yet."""
+    return _point_settings_at(monkeypatch, tmp_path / "warehouse" / "mindpulse.duckdb")

@@ -1,0 +1,173 @@
+"""Helpers for the dbt project tests: the real dbt CLI against throwaway DuckDB files.
+
+dbt runs as a subprocess, as it does from the command line and from Dagster, with its working
+directory in dbt_project/, the warehouse chosen by MINDPULSE_DUCKDB_PATH, and its target and
+log folders under pytest's temporary directory so runs never collide or touch the repository.
+Raw data comes from the real extract API (sample mode), loaded the way the pipeline loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.cdc_pulse import extract_cdc_pulse
+from extract.raw_load import load_batch
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+REAL_EXPORT = (
+    REPO_ROOT.parent
+    / "shared"
+    / "data"
+    / "real"
+    / "cdc_hps_anxiety_depression"
+    / (
+        "Indicators_of_Anxiety_or_Depression_Based_on_Reported_Frequency_of_Symptoms_"
+        "During_Last_7_Days.csv"
+    )
+)
+DBT_TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    args: list[str]
+    returncode: int
+    output: str
+    # node key -> entry of run_results.json. The key is the unique_id, except that data tests
+    # lose the hash dbt appends ("test.mindpulse.<test name>"), so tests can name them.
+    results: dict[str, dict]
+
+    def status(self, node: str) -> str:
+        return self.results[node]["status"]
+
+    def statuses(self, prefix: str = "") -> dict[str, str]:
+        return {key: r["status"] for key, r in self.results.items() if key.startswith(prefix)}
+
+    def failed(self) -> list[str]:
+        return sorted(key for key, r in self.results.items() if r["status"] in ("fail", "error"))
+
+    def describe(self) -> str:
+        """What to print when an assertion about this run fails."""
+        return f"dbt {' '.join(self.args)} exited {self.returncode}:\n{self.output[-6000:]}"
+
+
+def dbt_executable() -> str:
+    """The dbt of the environment running the tests (the project's .venv)."""
+    candidate = Path(sys.executable).with_name("dbt")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("dbt")
+    if not found:
+        pytest.fail("dbt is not installed in this environment; run `make install` first.")
+    return found
+
+
+def dbt_env(duckdb_path: Path | None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process environment without any MINDPULSE_/DBT_/SNOWFLAKE_ setting, plus ours."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MINDPULSE_", "DBT_", "SNOWFLAKE_"))
+    }
+    if duckdb_path is not None:
+        env["MINDPULSE_WAREHOUSE"] = "duckdb"
+        env["MINDPULSE_DUCKDB_PATH"] = str(duckdb_path)
+    env.update(extra or {})
+    return env
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    duckdb_path: Path | None,
+    work_dir: Path,
+    extra_env: Mapping[str, str] | None = None,
+) -> DbtRun:
+    """Run `dbt <args>` in dbt_project/ with target and logs under `work_dir`."""
+    target_path = work_dir / "target"
+    command = [
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    results_file = target_path / "run_results.json"
+    results_file.unlink(missing_ok=True)
+    completed = subprocess.run(
+        command,
+        cwd=DBT_PROJECT_DIR,
+        env=dbt_env(duckdb_path, extra_env),
+        capture_output=True,
+        text=True,
+        timeout=DBT_TIMEOUT_SECONDS,
+        check=False,
+    )
+    results: dict[str, dict] = {}
+    if results_file.exists():
+        payload = json.loads(results_file.read_text())
+        results = {_node_key(entry["unique_id"]): entry for entry in payload["results"]}
+    return DbtRun(args, completed.returncode, completed.stdout + completed.stderr, results)
+
+
+def _node_key(unique_id: str) -> str:
+    parts = unique_id.split(".")
+    if parts[0] == "test" and len(parts) == 4:
+        return ".".join(parts[:3])
+    return unique_id
+
+
+def load_raw(duckdb_path: Path, landing_dir: Path, mode: str, file_path: Path | None = None):
+    """Extract the CDC source in `mode` and load it into raw.*, as the pipeline does."""
+    if mode == "file":
+        batch = extract_cdc_pulse("file", file_path=file_path)
+    else:
+        batch = extract_cdc_pulse("sample", sample_scale=1.0)
+    duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    landing_path = landing_dir / batch.source / f"{batch.batch_id}{batch.payload_suffix}"
+    conn = duckdb.connect(str(duckdb_path))
+    try:
+        return load_batch(conn, batch, landing_path)
+    finally:
+        conn.close()
+
+
+def query(duckdb_path: Path, sql: str) -> list[tuple]:
+    conn = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def execute(duckdb_path: Path, *statements: str) -> None:
+    conn = duckdb.connect(str(duckdb_path))
+    try:
+        for statement in statements:
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    path: Path  # the warehouse the session build wrote; do not modify it in tests
+    pristine_copy: Path  # a copy taken right after the build, for tests that damage data
+    work_dir: Path
+    build: DbtRun

@@ -1,0 +1,136 @@
+"""`dbt build` on sample data loaded through the extract API: green, right rows, right places."""
+
+from __future__ import annotations
+
+from tests.dbt.dbt_harness import BuiltWarehouse, query, run_dbt
+
+# The sample generator's shape: 37 subgroups (national 1, age 7, sex 2, gender identity 3,
+# sexual orientation 3, race/ethnicity 5, education 4, disability 2, state 10) x 3 indicators
+# x 72 collection windows, plus 10 gap rows for each of the 27 non-state series, plus 3
+# malformed records that go to quarantine, and 2 suppressed (empty) estimates.
+SAMPLE_SERIES = 37 * 3
+SAMPLE_PERIODS = 72
+SAMPLE_GAP_ROWS = 27 * 3 * 10
+SAMPLE_SUPPRESSED = 2
+SAMPLE_QUARANTINED = 3
+
+FCT_SIGNALS_COLUMNS = [
+    ("signal", "VARCHAR", "NO"),
+    ("source", "VARCHAR", "NO"),
+    ("cadence", "VARCHAR", "NO"),
+    ("group_type", "VARCHAR", "NO"),
+    ("group_value", "VARCHAR", "NO"),
+    ("period_start", "DATE", "NO"),
+    ("period_end", "DATE", "NO"),
+    ("value", "DOUBLE", "NO"),
+    ("ci_low", "DOUBLE", "YES"),
+    ("ci_high", "DOUBLE", "YES"),
+    ("unit", "VARCHAR", "NO"),
+]
+
+
+def count(path, relation: str, where: str = "true") -> int:
+    return query(path, f"select count(*) from {relation} where {where}")[0][0]
+
+
+def test_dbt_build_is_green_on_sample_data(green_sample_warehouse: BuiltWarehouse):
+    build = green_sample_warehouse.build
+    assert build.failed() == [], build.describe()
+    assert set(build.statuses("model.").values()) == {"success"}
+    assert set(build.statuses("model.")) == {
+        "model.mindpulse.stg_cdc__pulse_indicators",
+        "model.mindpulse.fct_signals",
+    }
+    assert build.statuses("seed.") == {"seed.mindpulse.cdc_survey_phase_breaks": "success"}
+    data_tests = build.statuses("test.")
+    assert len(data_tests) >= 40 and set(data_tests.values()) == {"pass"}, data_tests
+    assert set(build.statuses("unit_test.").values()) == {"pass"}
+    assert len(build.statuses("unit_test.")) == 3
+
+
+def test_row_counts_follow_the_sample(green_sample_warehouse: BuiltWarehouse):
+    path = green_sample_warehouse.path
+    staged = SAMPLE_SERIES * SAMPLE_PERIODS
+    assert count(path, "raw.cdc_pulse_indicators") == staged + SAMPLE_GAP_ROWS
+    assert count(path, "raw.quarantine") == SAMPLE_QUARANTINED
+    assert count(path, "staging.stg_cdc__pulse_indicators") == staged
+    assert count(path, "staging.stg_cdc__pulse_indicators", "is_suppressed") == SAMPLE_SUPPRESSED
+    assert count(path, "marts.fct_signals") == staged - SAMPLE_SUPPRESSED
+    assert count(path, "staging.cdc_survey_phase_breaks") == 14
+    national = query(
+        path,
+        "select signal, count(*) from marts.fct_signals where group_type = 'national' "
+        "group by signal order by signal",
+    )
+    assert national == [
+        ("anxiety", SAMPLE_PERIODS),
+        ("anxiety_or_depression", SAMPLE_PERIODS),
+        ("depression", SAMPLE_PERIODS),
+    ]
+
+
+def test_schemas_are_exactly_raw_staging_marts(green_sample_warehouse: BuiltWarehouse):
+    path = green_sample_warehouse.path
+    schemas = {
+        name
+        for (name,) in query(path, "select schema_name from information_schema.schemata")
+        if name not in ("main", "information_schema", "pg_catalog")
+    }
+    assert schemas == {"raw", "staging", "marts"}
+    relations = set(
+        query(
+            path,
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "where table_schema not in ('main', 'information_schema', 'pg_catalog')",
+        )
+    )
+    assert relations == {
+        ("raw", "cdc_pulse_indicators", "BASE TABLE"),
+        ("raw", "quarantine", "BASE TABLE"),
+        ("raw", "load_batches", "BASE TABLE"),
+        ("staging", "stg_cdc__pulse_indicators", "VIEW"),
+        ("staging", "cdc_survey_phase_breaks", "BASE TABLE"),
+        ("marts", "fct_signals", "BASE TABLE"),
+    }
+
+
+def test_fct_signals_has_the_contracted_columns(green_sample_warehouse: BuiltWarehouse):
+    columns = query(
+        green_sample_warehouse.path,
+        "select column_name, data_type, is_nullable from information_schema.columns "
+        "where table_schema = 'marts' and table_name = 'fct_signals' order by ordinal_position",
+    )
+    assert columns == FCT_SIGNALS_COLUMNS
+
+
+def test_cadence_follows_the_survey_calendar(green_sample_warehouse: BuiltWarehouse):
+    # Weekly windows in phase 1 (periods 2-12; period 1 ran two weeks), two-weekly from phase 2
+    # to 3.2 (periods 13-39), then windows every four weeks (3.3 onwards) and four-week windows
+    # in phase 4 (periods 40-72).
+    cadences = query(
+        green_sample_warehouse.path,
+        "select cadence, count(*), min(period_start), max(period_start) from marts.fct_signals "
+        "where group_type = 'national' and signal = 'anxiety' group by cadence order by 3",
+    )
+    assert [(cadence, n) for cadence, n, _, _ in cadences] == [
+        ("biweekly", 28),
+        ("weekly", 11),
+        ("four_weekly", 33),
+    ]
+    assert str(cadences[2][2]) == "2021-12-01"  # first window of phase 3.3
+
+
+def test_dbt_unit_tests_run(green_sample_warehouse: BuiltWarehouse):
+    run = run_dbt(
+        ["test", "--select", "test_type:unit"],
+        duckdb_path=green_sample_warehouse.path,
+        work_dir=green_sample_warehouse.work_dir,
+    )
+    assert run.returncode == 0, run.describe()
+    assert run.statuses() == {
+        "unit_test.mindpulse.stg_cdc__pulse_indicators"
+        ".test_stg_cdc__pulse_indicators_normalises_and_drops_gap_rows": "pass",
+        "unit_test.mindpulse.stg_cdc__pulse_indicators"
+        ".test_stg_cdc__pulse_indicators_latest_load_wins": "pass",
+        "unit_test.mindpulse.fct_signals.test_fct_signals_cadence_and_suppression": "pass",
+    }

@@ -1,0 +1,124 @@
+"""The dbt project's configuration: parsing without settings, both targets, seed, SQL style."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from extract.cdc_pulse.calendar import SURVEY_WINDOWS
+from tests.dbt.dbt_harness import DBT_PROJECT_DIR, run_dbt
+
+FAKE_SNOWFLAKE = {
+    "MINDPULSE_WAREHOUSE": "snowflake",
+    "SNOWFLAKE_ACCOUNT": "example-account",
+    "SNOWFLAKE_USER": "MINDPULSE_SERVICE",
+    "SNOWFLAKE_ROLE": "MINDPULSE_TRANSFORMER",
+    "SNOWFLAKE_WAREHOUSE": "MINDPULSE_WH",
+    "SNOWFLAKE_PRIVATE_KEY_PATH": "/nonexistent/rsa_key.p8",
+}
+
+
+def parse(work_dir: Path, extra_env: dict[str, str] | None = None) -> dict:
+    run = run_dbt(["parse"], duckdb_path=None, work_dir=work_dir, extra_env=extra_env)
+    assert run.returncode == 0, run.describe()
+    return json.loads((work_dir / "target" / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def duckdb_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """`dbt parse` with no MINDPULSE_, DBT_ or SNOWFLAKE_ variable set at all."""
+    return parse(tmp_path_factory.mktemp("dbt_parse_duckdb"))
+
+
+def relation_names(manifest: dict) -> dict[str, str]:
+    nodes = {**manifest["nodes"], **manifest["sources"]}
+    return {
+        node["name"]: node["relation_name"] for node in nodes.values() if node.get("relation_name")
+    }
+
+
+def test_parse_needs_no_settings_and_uses_plain_schema_names(duckdb_manifest):
+    assert relation_names(duckdb_manifest) == {
+        "cdc_pulse_indicators": '"mindpulse"."raw"."cdc_pulse_indicators"',
+        "quarantine": '"mindpulse"."raw"."quarantine"',
+        "load_batches": '"mindpulse"."raw"."load_batches"',
+        "stg_cdc__pulse_indicators": '"mindpulse"."staging"."stg_cdc__pulse_indicators"',
+        "cdc_survey_phase_breaks": '"mindpulse"."staging"."cdc_survey_phase_breaks"',
+        "fct_signals": '"mindpulse"."marts"."fct_signals"',
+    }
+
+
+def test_snowflake_target_gets_the_same_schema_names(tmp_path):
+    manifest = parse(tmp_path, FAKE_SNOWFLAKE)
+    assert relation_names(manifest) == {
+        "cdc_pulse_indicators": "MINDPULSE.raw.cdc_pulse_indicators",
+        "quarantine": "MINDPULSE.raw.quarantine",
+        "load_batches": "MINDPULSE.raw.load_batches",
+        "stg_cdc__pulse_indicators": "MINDPULSE.staging.stg_cdc__pulse_indicators",
+        "cdc_survey_phase_breaks": "MINDPULSE.staging.cdc_survey_phase_breaks",
+        "fct_signals": "MINDPULSE.marts.fct_signals",
+    }
+
+
+def test_sources_map_to_raw_asset_keys(duckdb_manifest):
+    keys = {
+        source["name"]: source["meta"]["dagster"]["asset_key"]
+        for source in duckdb_manifest["sources"].values()
+    }
+    assert keys == {name: ["raw", name] for name in keys}
+    assert set(keys) == {"cdc_pulse_indicators", "quarantine", "load_batches"}
+
+
+def test_raw_indicators_have_weekly_freshness(duckdb_manifest):
+    [source] = [
+        s for s in duckdb_manifest["sources"].values() if s["name"] == "cdc_pulse_indicators"
+    ]
+    assert source["loaded_at_field"] == "_loaded_at"
+    assert source["freshness"]["warn_after"] == {"count": 8, "period": "day"}
+    assert source["freshness"]["error_after"] == {"count": 15, "period": "day"}
+
+
+def test_fct_signals_contract_is_enforced(duckdb_manifest):
+    node = duckdb_manifest["nodes"]["model.mindpulse.fct_signals"]
+    assert node["config"]["contract"]["enforced"] is True
+    assert all(column["data_type"] for column in node["columns"].values())
+
+
+def test_phase_break_seed_matches_the_survey_calendar():
+    """Every gap window and every phase change with a pause in calendar.py is documented."""
+    with (DBT_PROJECT_DIR / "seeds" / "cdc_survey_phase_breaks.csv").open() as handle:
+        documented = {
+            (row["break_start"], row["break_end"], row["has_gap_rows"])
+            for row in csv.DictReader(handle)
+        }
+    expected = set()
+    for previous, window in zip(SURVEY_WINDOWS, SURVEY_WINDOWS[1:], strict=False):
+        if window.is_gap:
+            expected.add((window.start.isoformat(), window.end.isoformat(), "true"))
+        elif not previous.is_gap and previous.phase != window.phase:
+            pause_start = previous.end + timedelta(days=1)
+            pause_end = window.start - timedelta(days=1)
+            if pause_start <= pause_end:
+                expected.add((pause_start.isoformat(), pause_end.isoformat(), "false"))
+    assert documented == expected
+
+
+def test_models_pass_sqlfluff():
+    sqlfluff = Path(sys.executable).with_name("sqlfluff")
+    if not sqlfluff.exists():
+        pytest.skip("sqlfluff is not installed in this environment (dev dependency group)")
+    lint = subprocess.run(
+        [str(sqlfluff), "lint", "models", "--disable-progress-bar"],
+        cwd=DBT_PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr

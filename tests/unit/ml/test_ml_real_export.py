@@ -1,0 +1,66 @@
+"""The three national series of the real CDC export (skipped when the shared file is absent)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ml_assets.forecast import forecast_all
+
+REAL_EXPORT = (
+    Path(__file__).resolve().parents[3]
+    / "../shared/data/real/cdc_hps_anxiety_depression"
+    / (
+        "Indicators_of_Anxiety_or_Depression_Based_on_Reported_Frequency_of_Symptoms"
+        "_During_Last_7_Days.csv"
+    )
+)
+SIGNALS = {
+    "Symptoms of Anxiety Disorder": "anxiety",
+    "Symptoms of Depressive Disorder": "depression",
+    "Symptoms of Anxiety Disorder or Depressive Disorder": "anxiety_or_depression",
+}
+
+
+def national_signals(path: Path) -> pd.DataFrame:
+    """The export's national rows in fct_signals columns (gap rows with Phase -1 dropped)."""
+    raw = pd.read_csv(path, dtype={"Phase": str})
+    raw = raw[(raw["Group"] == "National Estimate") & (raw["Phase"] != "-1")]
+    phase = raw["Phase"]
+    return pd.DataFrame(
+        {
+            "signal": raw["Indicator"].map(SIGNALS),
+            "source": "cdc_pulse",
+            "cadence": phase.map(lambda p: "weekly" if p == "1" else "biweekly").where(
+                ~phase.str.startswith("4"), "four_weekly"
+            ),
+            "group_type": "national",
+            "group_value": raw["Subgroup"],
+            "period_start": pd.to_datetime(raw["Time Period Start Date"], format="%m/%d/%Y"),
+            "period_end": pd.to_datetime(raw["Time Period End Date"], format="%m/%d/%Y"),
+            "value": raw["Value"],
+            "ci_low": raw["Low CI"],
+            "ci_high": raw["High CI"],
+            "unit": "percent",
+        }
+    )
+
+
+@pytest.mark.skipif(not REAL_EXPORT.exists(), reason=f"real CDC export not found at {REAL_EXPORT}")
+def test_real_national_series_are_forecast_with_finite_mase():
+    signals = national_signals(REAL_EXPORT)
+    assert len(signals) == 3 * 72
+    forecasts, metrics = forecast_all(signals, run_id="real")
+    assert sorted(metrics["signal"]) == sorted(SIGNALS.values())
+    for _, row in metrics.iterrows():
+        assert (row["n_obs"], row["step_days"], row["horizon_periods"]) == (39, 28, 4)
+        assert row["n_folds"] == 3
+        assert math.isfinite(row["mase"]) and math.isfinite(row["naive_mase"])
+        assert "weekly → two-weekly → four-weekly" in row["cadence_note"]
+    assert forecasts.groupby("series_key").size().tolist() == [72 + 4] * 3
+    # After the Phase 4.0 drop (to about 17% for anxiety) the projection stays near the new level.
+    future = forecasts[forecasts["is_forecast"] & (forecasts["signal"] == "anxiety")]
+    assert future["yhat"].between(12, 22).all()
