@@ -61,7 +61,8 @@ dev: prepare
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 dashboard: install
-	$(BIN)/streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run dashboard/app.py --server.headless true --browser.gatherUsageStats false \
+	  --client.toolbarMode viewer
 
 dbt-build: prepare
 	cd dbt_project && $(BIN)/dbt build

@@ -12,43 +12,11 @@ HISTORY_BAND = "rgba(31, 95, 139, 0.18)"
 FORECAST_COLOUR = "#d9822b"
 FORECAST_BAND = "rgba(217, 130, 43, 0.22)"
 FIT_COLOUR = "#7a7a7a"
-GAP_COLOUR = "rgba(120, 120, 120, 0.10)"
 SIGNAL_COLOURS = {
     "anxiety_or_depression": "#1f5f8b",
     "anxiety": "#2a9d8f",
     "depression": "#8e5ea2",
 }
-
-
-# Between two survey periods, more days than this without collection is a gap (phase break).
-GAP_DAYS = 7
-
-
-def collection_gaps(history: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """(end, next start) pairs where the survey paused for more than GAP_DAYS."""
-    starts = history["period_start"].iloc[1:].reset_index(drop=True)
-    ends = history["period_end"].iloc[:-1].reset_index(drop=True)
-    pauses = (starts - ends).dt.days > GAP_DAYS
-    return list(zip(ends[pauses], starts[pauses], strict=True))
-
-
-def collection_segments(history: pd.DataFrame) -> list[pd.DataFrame]:
-    """``history`` (sorted) split into runs of periods without a collection gap between them."""
-    if history.empty:
-        return []
-    pause = (history["period_start"] - history["period_end"].shift()).dt.days > GAP_DAYS
-    return [segment for _, segment in history.groupby(pause.cumsum(), sort=True)]
-
-
-def with_line_breaks(segments: list[pd.DataFrame]) -> pd.DataFrame:
-    """Segments joined with an empty point between them, so a plotted line breaks where the
-    survey collected nothing instead of drawing a made-up straight line across the gap."""
-    pieces = []
-    for number, segment in enumerate(segments):
-        if number:
-            pieces.append(segment.iloc[:1].assign(value=float("nan")))
-        pieces.append(segment)
-    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
 
 
 def _band(
@@ -58,7 +26,6 @@ def _band(
     *,
     name: str,
     colour: str,
-    show_legend: bool = True,
 ) -> list:
     """Two traces drawing a filled band between ``low`` and ``high``."""
     upper = go.Scatter(
@@ -80,7 +47,6 @@ def _band(
         name=name,
         hoverinfo="skip",
         legendgroup=name,
-        showlegend=show_legend,
     )
     return [upper, lower]
 
@@ -99,34 +65,28 @@ def trend_figure(
     """
     figure = go.Figure()
     history = history.sort_values("period_start").reset_index(drop=True)
-    segments = collection_segments(history)
-    for start, end in collection_gaps(history):
-        figure.add_vrect(x0=start, x1=end, fillcolor=GAP_COLOUR, line_width=0, layer="below")
-    band_in_legend = False
-    for segment in segments:
-        ci = segment[segment[["ci_low", "ci_high"]].notna().all(axis=1)]
-        if not ci.empty:
-            figure.add_traces(
-                _band(
-                    ci["period_start"],
-                    ci["ci_low"],
-                    ci["ci_high"],
-                    name="95% confidence interval",
-                    colour=HISTORY_BAND,
-                    show_legend=not band_in_legend,
-                )
+    ci = history[history[["ci_low", "ci_high"]].notna().all(axis=1)]
+    if not ci.empty:
+        figure.add_traces(
+            _band(
+                ci["period_start"],
+                ci["ci_low"],
+                ci["ci_high"],
+                name="95% confidence interval",
+                colour=HISTORY_BAND,
             )
-            band_in_legend = True
-    line = with_line_breaks(segments)
+        )
+    # Markers show the actual collection windows; the line only guides the eye across the
+    # irregular spacing and pauses between survey phases (the cadence note explains them).
     period_text = (
-        line["period_start"].dt.strftime("%b %d, %Y")
+        history["period_start"].dt.strftime("%b %d, %Y")
         + " – "
-        + line["period_end"].dt.strftime("%b %d, %Y")
+        + history["period_end"].dt.strftime("%b %d, %Y")
     )
     figure.add_trace(
         go.Scatter(
-            x=line["period_start"],
-            y=line["value"],
+            x=history["period_start"],
+            y=history["value"],
             mode="lines+markers",
             name="Survey estimate",
             line={"color": HISTORY_COLOUR, "width": 2},
@@ -219,11 +179,10 @@ def national_overview_figure(history: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for signal in ordered_signals(history["signal"].unique().tolist()):
         rows = history[history["signal"] == signal].sort_values("period_start")
-        line = with_line_breaks(collection_segments(rows.reset_index(drop=True)))
         figure.add_trace(
             go.Scatter(
-                x=line["period_start"],
-                y=line["value"],
+                x=rows["period_start"],
+                y=rows["value"],
                 mode="lines",
                 name=signal_label(signal),
                 line={"color": SIGNAL_COLOURS.get(signal), "width": 2},

@@ -155,6 +155,24 @@ def metrics_panel(metrics: dict[str, Any] | None) -> None:
     if details:
         st.caption("Backtest: " + " · ".join(details) + ".")
 
-    note = metrics.get("cadence_note")
+
+def cadence_note(metrics: dict[str, Any] | None) -> None:
+    """The model's own note on irregular periods and the survey's end, shown verbatim."""
+    note = None if metrics is None else metrics.get("cadence_note")
     if note:
         st.info(note, icon=":material/event_note:")
+
+
+def change_metric(
+    container: Any, label: str, value: float, previous: float | None, *, help: str, suffix: str
+) -> None:
+    """A percent value with its change since the previous period, coloured neither way: a
+    change in a population indicator is information, not a verdict."""
+    delta, arrow = None, "auto"
+    if previous is not None and not pd.isna(previous):
+        change = round(value - previous, 1)
+        delta = f"{change:+.1f} pp{suffix}" if change else f"no change{suffix}"
+        arrow = "auto" if change else "off"
+    container.metric(
+        label, f"{value:.1f}%", delta=delta, delta_color="off", delta_arrow=arrow, help=help
+    )

@@ -11,6 +11,7 @@ import logging
 import shutil
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,9 @@ def run_all(instance: dg.DagsterInstance, out=sys.stdout) -> dg.ExecuteInProcess
 
 
 def main() -> int:
+    # snowflake-connector vendors an old requests that warns about urllib3 on import; the
+    # warning is about its vendored copy, not something a MindPulse user can act on.
+    warnings.filterwarnings("ignore", message=r"urllib3 \(.*\) or chardet")
     try:
         settings = load_settings()
     except ConfigurationError as error:

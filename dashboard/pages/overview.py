@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components, data
@@ -29,15 +28,12 @@ else:
     columns = st.columns(len(by_signal))
     for column, signal in zip(columns, ordered_signals(list(by_signal.index)), strict=True):
         row = by_signal.loc[signal]
-        delta = None
-        if pd.notna(row["previous_value"]):
-            delta = f"{row['value'] - row['previous_value']:+.1f} pp vs previous period"
-        column.metric(
+        components.change_metric(
+            column,
             signal_label(signal),
-            f"{row['value']:.1f}%",
-            delta=delta,
-            # A change in a population indicator is information, not a verdict: no red/green.
-            delta_color="off",
+            row["value"],
+            row["previous_value"],
+            suffix=" vs previous period",
             help="Share of adults; change in percentage points (pp) since the previous period.",
         )
         column.caption(f"{row['period_start']:%b %d} – {row['period_end']:%b %d, %Y}")
@@ -46,6 +42,11 @@ else:
         charts.national_overview_figure(data.national_history()),
         width="stretch",
         config={"displaylogo": False},
+    )
+    st.caption(
+        "Breaks in comparability: the questions changed with phase 3.2 (July 2021) and the "
+        "survey was redesigned for phase 4.0 (January 2024), when all estimates dropped at "
+        "once. Compare levels within these stretches rather than across them."
     )
 
 st.subheader("Explore")

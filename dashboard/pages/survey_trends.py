@@ -16,8 +16,8 @@ from dashboard.labels import (
 )
 
 CHART_LEGEND = (
-    "Shaded blue: the survey's 95% confidence interval. Grey: breaks between survey phases, "
-    "when no data was collected."
+    "Dots: survey collection windows (irregularly spaced, with pauses between phases). "
+    "Shaded blue: the survey's 95% confidence interval."
 )
 FORECAST_LEGEND = (
     " Dashed orange: the forecast, with its uncertainty interval shaded. The survey ended in "
@@ -56,25 +56,29 @@ def select_series(catalog: pd.DataFrame) -> tuple[str, str, str]:
 
 
 def headline(history: pd.DataFrame) -> None:
-    """The newest estimate and its change: information, not a verdict (no red or green)."""
+    """The newest estimate, its change, its interval and its collection window."""
     latest = history.iloc[-1]
-    previous = history.iloc[-2] if len(history) > 1 else None
+    previous = history.iloc[-2]["value"] if len(history) > 1 else None
     columns = st.columns(3)
-    columns[0].metric(
+    components.change_metric(
+        columns[0],
         "Latest estimate",
-        f"{latest['value']:.1f}%",
-        delta=None if previous is None else f"{latest['value'] - previous['value']:+.1f} pp",
-        delta_color="off",
-        help="Change in percentage points since the previous survey period.",
+        latest["value"],
+        previous,
+        suffix="",
+        help="Change in percentage points (pp) since the previous survey period.",
     )
     ci_text = "—"
     if pd.notna(latest["ci_low"]) and pd.notna(latest["ci_high"]):
         ci_text = f"{latest['ci_low']:.1f}% – {latest['ci_high']:.1f}%"
     columns[1].metric("95% confidence interval", ci_text)
     columns[2].metric(
-        "Latest survey period",
-        f"{latest['period_start']:%b %d} – {latest['period_end']:%b %d, %Y}",
-        help=f"Collected {cadence_label(latest['cadence'])}; {len(history)} periods in total.",
+        "Latest survey period ended",
+        f"{latest['period_end']:%b %d, %Y}",
+        help=(
+            f"Collected {latest['period_start']:%b %d} – {latest['period_end']:%b %d, %Y} "
+            f"({cadence_label(latest['cadence'])}); {len(history)} periods in this series."
+        ),
     )
 
 
@@ -112,6 +116,7 @@ def main() -> None:
             config={"displaylogo": False},
         )
         st.caption(CHART_LEGEND + (NO_FORECAST if forecast.empty else FORECAST_LEGEND))
+        components.cadence_note(metrics)
     with metrics_column:
         components.metrics_panel(metrics)
 

@@ -131,6 +131,16 @@ def test_nothing_published_yet_is_explained(
     assert "988 Suicide & Crisis Lifeline" in text
 
 
+def test_a_published_copy_missing_a_table_is_explained(warehouse: Warehouse) -> None:
+    with duckdb.connect(str(warehouse.published_path)) as con:
+        con.execute("drop table ml.forecast_metrics")
+    app = open_page(TRENDS)
+    assert_no_exception(app)
+    warnings = [element.value for element in app.warning]
+    assert any("cannot be read right now" in w and "make run" in w for w in warnings), warnings
+    assert "988 Suicide & Crisis Lifeline" in page_text(app)
+
+
 def test_a_new_publication_shows_up_on_the_next_run(warehouse: Warehouse) -> None:
     app = open_page(TRENDS)
     before = metric_values(app)["Latest estimate"]

@@ -24,16 +24,13 @@ FAKE_SNOWFLAKE = {
 }
 
 
-def parse(work_dir: Path, extra_env: dict[str, str] | None = None) -> dict:
-    run = run_dbt(["parse"], duckdb_path=None, work_dir=work_dir, extra_env=extra_env)
-    assert run.returncode == 0, run.describe()
-    return json.loads((work_dir / "target" / "manifest.json").read_text())
-
-
 @pytest.fixture(scope="module")
 def duckdb_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """`dbt parse` with no MINDPULSE_, DBT_ or SNOWFLAKE_ variable set at all."""
-    return parse(tmp_path_factory.mktemp("dbt_parse_duckdb"))
+    work_dir = tmp_path_factory.mktemp("dbt_parse_duckdb")
+    run = run_dbt(["parse"], duckdb_path=None, work_dir=work_dir)
+    assert run.returncode == 0, run.describe()
+    return json.loads((work_dir / "target" / "manifest.json").read_text())
 
 
 def relation_names(manifest: dict) -> dict[str, str]:
@@ -54,8 +51,25 @@ def test_parse_needs_no_settings_and_uses_plain_schema_names(duckdb_manifest):
     }
 
 
-def test_snowflake_target_gets_the_same_schema_names(tmp_path):
-    manifest = parse(tmp_path, FAKE_SNOWFLAKE)
+@pytest.fixture(scope="module")
+def snowflake_compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`dbt compile` for the Snowflake target, offline: no connection is opened.
+
+    Unit tests are left out (dbt would query Snowflake for their inputs' columns).
+    """
+    work_dir = tmp_path_factory.mktemp("dbt_compile_snowflake")
+    run = run_dbt(
+        ["compile", "--no-populate-cache", "--exclude", "test_type:unit"],
+        duckdb_path=None,
+        work_dir=work_dir,
+        extra_env=FAKE_SNOWFLAKE,
+    )
+    assert run.returncode == 0, run.describe()
+    return work_dir / "target"
+
+
+def test_snowflake_target_gets_the_same_schema_names(snowflake_compiled):
+    manifest = json.loads((snowflake_compiled / "manifest.json").read_text())
     assert relation_names(manifest) == {
         "cdc_pulse_indicators": "MINDPULSE.raw.cdc_pulse_indicators",
         "quarantine": "MINDPULSE.raw.quarantine",
@@ -64,6 +78,20 @@ def test_snowflake_target_gets_the_same_schema_names(tmp_path):
         "cdc_survey_phase_breaks": "MINDPULSE.staging.cdc_survey_phase_breaks",
         "fct_signals": "MINDPULSE.marts.fct_signals",
     }
+
+
+def test_snowflake_sql_parses_in_the_snowflake_dialect(snowflake_compiled):
+    """A syntax check only (no Snowflake here): every compiled model and test parses."""
+    sqlfluff = pytest.importorskip("sqlfluff")
+    compiled = sorted((snowflake_compiled / "compiled").rglob("*.sql"))
+    assert len(compiled) >= 40
+    unparsable = []
+    for path in compiled:
+        try:
+            sqlfluff.parse(path.read_text(), dialect="snowflake")
+        except sqlfluff.api.APIParsingError as error:
+            unparsable.append(f"{path.name}: {error}")
+    assert unparsable == []
 
 
 def test_sources_map_to_raw_asset_keys(duckdb_manifest):
