@@ -120,7 +120,7 @@ def run_all(instance: dg.DagsterInstance, out=sys.stdout) -> dg.ExecuteInProcess
         progress.propagate = False
         return progress
 
-    job = defs().get_job_def(WEEKLY_JOB_NAME).with_logger_defs({"progress": progress_logger})
+    job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"progress": progress_logger})
     return job.execute_in_process(
         instance=instance, run_config={"loggers": {"progress": {}}}, raise_on_error=False
     )

@@ -86,12 +86,15 @@ def bench_scale(scale: float) -> dict:
         log.propagate = False
         return log
 
-    with tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale}-") as tmp, _env(
-        MINDPULSE_DUCKDB_PATH=str(Path(tmp) / "warehouse" / "mindpulse.duckdb"),
-        MINDPULSE_SAMPLE_SCALE=str(scale),
+    with (
+        tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale}-") as tmp,
+        _env(
+            MINDPULSE_DUCKDB_PATH=str(Path(tmp) / "warehouse" / "mindpulse.duckdb"),
+            MINDPULSE_SAMPLE_SCALE=str(scale),
+        ),
     ):
         settings = load_settings()
-        job = defs().get_job_def(WEEKLY_JOB_NAME).with_logger_defs({"rec": recording_logger})
+        job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"rec": recording_logger})
         started = time.perf_counter()
         with dg.DagsterInstance.ephemeral() as instance:
             result = job.execute_in_process(

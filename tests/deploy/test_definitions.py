@@ -71,10 +71,10 @@ def test_dbt_tests_are_blocking_asset_checks(asset_graph):
 
 
 def test_weekly_schedule_sunday_0800_utc_covers_every_asset():
-    schedule = defs().get_schedule_def("weekly_refresh")
+    schedule = defs().resolve_schedule_def("weekly_refresh")
     assert schedule.cron_schedule == "0 8 * * 0"
     assert schedule.execution_timezone == "UTC"
-    job = defs().get_job_def(schedule.job_name)
+    job = defs().resolve_job_def(schedule.job_name)
     assert {key.to_user_string() for key in job.asset_layer.selected_asset_keys} >= set(LINEAGE)
 
 
