@@ -8,8 +8,9 @@ dashboard holds no lock a later publish could trip over. Results are cached on t
 identity (mtime and inode): a newly published copy is read on the next rerun, an unchanged one
 never again.
 
-With ``MINDPULSE_WAREHOUSE=snowflake`` the same SQL runs through ``st.connection("snowflake")``
-(configured in ``.streamlit/secrets.toml``). The SQL uses ``?`` placeholders, which DuckDB and
+With ``MINDPULSE_WAREHOUSE=snowflake`` the same SQL runs through ``st.connection("snowflake")``,
+configured from the same ``SNOWFLAKE_*`` settings as dbt (``.streamlit/secrets.toml`` may add to
+them). The SQL uses ``?`` placeholders, which DuckDB and
 Streamlit's Snowflake connection (qmark paramstyle) both accept.
 """
 
@@ -117,17 +118,37 @@ def _cached_duckdb_query(
     return query_published_duckdb(Path(path), sql, params)
 
 
+def snowflake_connection_kwargs() -> dict[str, str]:
+    """The SNOWFLAKE_* settings the pipeline and dbt use, as connector arguments.
+
+    Passing them keeps one configuration for every layer; anything unset can still come from
+    the [connections.snowflake] section of .streamlit/secrets.toml.
+    """
+    snowflake = load_settings().snowflake
+    if snowflake is None:
+        return {}
+    kwargs = {
+        "account": snowflake.account,
+        "user": snowflake.user,
+        "role": snowflake.role,
+        "warehouse": snowflake.warehouse,
+        "database": snowflake.database,
+        "private_key_file": snowflake.private_key_path,
+    }
+    return {name: value for name, value in kwargs.items() if value}
+
+
 def _snowflake_query(sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
     try:
-        conn = st.connection("snowflake")
+        conn = st.connection("snowflake", type="snowflake", **snowflake_connection_kwargs())
         frame = conn.query(
             sql, params=list(params) or None, ttl=SNOWFLAKE_CACHE_SECONDS, show_spinner=False
         )
     except Exception as exc:  # the connector raises many types; all mean "cannot read"
         raise DataUnavailable(
-            f"Could not query Snowflake ({type(exc).__name__}: {exc}). Check the "
-            "[connections.snowflake] section of .streamlit/secrets.toml and that the "
-            "pipeline has built the marts and ml schemas."
+            f"Could not query Snowflake ({type(exc).__name__}: {exc}). Check the SNOWFLAKE_* "
+            "variables (or the [connections.snowflake] section of .streamlit/secrets.toml) "
+            "and that the pipeline has built the marts and ml schemas."
         ) from exc
     # Snowflake returns upper-case identifiers; the pages use the contract's lower-case names.
     return frame.rename(columns=str.lower)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import sys
 import time
-import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import dagster as dg
 
@@ -126,10 +128,34 @@ def run_all(instance: dg.DagsterInstance, out=sys.stdout) -> dg.ExecuteInProcess
     )
 
 
+@contextlib.contextmanager
+def _output_to_log(log_path: Path) -> Iterator[TextIO]:
+    """Send everything this process and its children (dbt) print to the log; yield the console.
+
+    File descriptors are redirected, not just sys.stdout: dbt runs as a subprocess and writes
+    straight to the inherited descriptors.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    console = os.fdopen(os.dup(saved_out), "w", buffering=1)
+    with log_path.open("w") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+                yield console
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved_out, 1)
+            os.dup2(saved_err, 2)
+            os.close(saved_out)
+            os.close(saved_err)
+            console.close()
+
+
 def main() -> int:
-    # snowflake-connector vendors an old requests that warns about urllib3 on import; the
-    # warning is about its vendored copy, not something a MindPulse user can act on.
-    warnings.filterwarnings("ignore", message=r"urllib3 \(.*\) or chardet")
     try:
         settings = load_settings()
     except ConfigurationError as error:
@@ -140,13 +166,10 @@ def main() -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Materializing every asset into {settings.duckdb_path} ({settings.warehouse})")
     print(f"  full log: {log_path}")
-    console = sys.stdout
     # The same instance `make dev` opens, so this run and its metadata show up in the UI.
     with (
         dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance,
-        log_path.open("w") as log,
-        contextlib.redirect_stdout(log),
-        contextlib.redirect_stderr(log),
+        _output_to_log(log_path) as console,
     ):
         ok = run_all(instance, out=console).success
     elapsed = time.monotonic() - started
