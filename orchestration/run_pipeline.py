@@ -129,7 +129,7 @@ def run_all(instance: dg.DagsterInstance, out=sys.stdout) -> dg.ExecuteInProcess
 
 
 @contextlib.contextmanager
-def _output_to_log(log_path: Path) -> Iterator[TextIO]:
+def output_to_log(log_path: Path) -> Iterator[TextIO]:
     """Send everything this process and its children (dbt) print to the log; yield the console.
 
     File descriptors are redirected, not just sys.stdout: dbt runs as a subprocess and writes
@@ -169,7 +169,7 @@ def main() -> int:
     # The same instance `make dev` opens, so this run and its metadata show up in the UI.
     with (
         dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance,
-        _output_to_log(log_path) as console,
+        output_to_log(log_path) as console,
     ):
         ok = run_all(instance, out=console).success
     elapsed = time.monotonic() - started

@@ -21,6 +21,7 @@ from pathlib import Path
 import dagster as dg
 import psutil
 
+from orchestration.run_pipeline import output_to_log
 from orchestration.settings import PROJECT_ROOT, load_settings
 
 REPORT = PROJECT_ROOT / "artifacts" / "bench" / "report.json"
@@ -96,7 +97,10 @@ def bench_scale(scale: float) -> dict:
         settings = load_settings()
         job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"rec": recording_logger})
         started = time.perf_counter()
-        with dg.DagsterInstance.ephemeral() as instance:
+        with (
+            dg.DagsterInstance.ephemeral() as instance,
+            output_to_log(REPORT.parent / f"run_scale_{scale:g}.log"),
+        ):
             result = job.execute_in_process(
                 instance=instance, run_config={"loggers": {"rec": {}}}, raise_on_error=False
             )
@@ -137,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0])
     args = parser.parse_args()
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
     runs = []
     for scale in args.scales:
         print(f"scale {scale:g}: running the whole pipeline ...", flush=True)
@@ -148,8 +153,8 @@ def main() -> None:
                 f"  {step:<28} {stage.get('seconds', 0):7.1f} s "
                 f"{stage.get('peak_rss_mb', 0):8.1f} MB  {rows}"
             )
-        print(f"  total {run['total_seconds']:.1f} s, warehouse {run['warehouse_mb']} MB")
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
+        status = "ok" if run["success"] else "FAILED"
+        print(f"  {status}: total {run['total_seconds']:.1f} s, warehouse {run['warehouse_mb']} MB")
     report = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {

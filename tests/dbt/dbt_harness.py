@@ -93,8 +93,13 @@ def run_dbt(
     duckdb_path: Path | None,
     work_dir: Path,
     extra_env: Mapping[str, str] | None = None,
+    profiles_dir: Path = DBT_PROJECT_DIR,
 ) -> DbtRun:
-    """Run `dbt <args>` in dbt_project/ with target and logs under `work_dir`."""
+    """Run `dbt <args>` in dbt_project/ with target and logs under `work_dir`.
+
+    `profiles_dir` is the project's own profiles.yml unless a test supplies another one (the
+    Snowflake-dialect tests point the `snowflake` target at a local fakesnow server).
+    """
     target_path = work_dir / "target"
     command = [
         dbt_executable(),
@@ -102,7 +107,7 @@ def run_dbt(
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
-        str(DBT_PROJECT_DIR),
+        str(profiles_dir),
         "--target-path",
         str(target_path),
         "--log-path",

@@ -1,0 +1,201 @@
+"""The dbt project builds, and its checks hold, in Snowflake's dialect (a local fakesnow server).
+
+fakesnow 0.12.1 runs in server mode on 127.0.0.1; dbt-snowflake connects to it over HTTP
+through the real snowflake connector, with `dbt build --target snowflake`. The connection comes
+from a test-only profiles.yml written to a temporary folder (password auth plus host, port and
+protocol of the fake server), not from environment variables: the project's own `snowflake`
+output uses key-pair auth against a real account and has no host, port or protocol to point
+elsewhere, and it must stay that way. The models, data tests, seed and macros under test are the
+project's own; only the connection differs.
+
+Raw data is the same sample the DuckDB tests use, from the real extract API, bulk-loaded into
+MINDPULSE.RAW through the connector. The mart it gives must equal, row for row, the mart of the
+DuckDB build of that sample: the cross-database macros (datediff, types) compute the same
+cadences in both dialects.
+
+What fakesnow cannot do, and is therefore left out here (DuckDB covers it in test_dbt_build):
+- unit tests: dbt-snowflake creates each unit test's scratch relation as
+  `create or replace temporary table MINDPULSE.staging.<test>__dbt_tmp`; fakesnow passes the
+  qualified name on to DuckDB, whose temporary tables can only live in its `temp` catalog, so
+  every unit test errors ("TEMPORARY table names can *only* use the "temp" catalog").
+  `--exclude test_type:unit` leaves them out. A test below checks that every unit test fails
+  with exactly that error; it fails itself once fakesnow lifts the limitation, and then the
+  exclusion should go.
+- NOT NULL of the enforced contract: fakesnow drops column constraints from
+  `create table ... (<columns>) as select`, so only the contract's names and types are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from snowflake.connector import SnowflakeConnection
+
+from extract.batch import ExtractBatch, utc_now_naive
+from extract.cdc_pulse import extract_cdc_pulse
+from tests.dbt import fakesnow_harness as fs
+from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, query
+
+# The scale of the session's DuckDB sample warehouse (dbt_harness.load_raw), so the two marts
+# come from the same generated sample.
+SAMPLE_SCALE = 1.0
+# Why unit tests are excluded: see the module docstring and test_unit_tests_fail_only_for_...
+WITHOUT_UNIT_TESTS = ["--exclude", "test_type:unit"]
+FAKESNOW_TEMP_TABLE_ERROR = 'TEMPORARY table names can *only* use the "temp" catalog'
+
+FCT_SIGNALS = f"{fs.DATABASE}.MARTS.FCT_SIGNALS"
+FCT_SIGNALS_COLUMNS = (
+    "signal, source, cadence, group_type, group_value, period_start, period_end, value, "
+    "ci_low, ci_high, unit"
+)
+FCT_SIGNALS_ROWS = f"select {FCT_SIGNALS_COLUMNS} from {{}} order by {FCT_SIGNALS_COLUMNS}"
+# The contract's types as Snowflake spells them (varchar, date, double -> FLOAT).
+FCT_SIGNALS_TYPES = [
+    ("SIGNAL", "VARCHAR(16777216)"),
+    ("SOURCE", "VARCHAR(16777216)"),
+    ("CADENCE", "VARCHAR(16777216)"),
+    ("GROUP_TYPE", "VARCHAR(16777216)"),
+    ("GROUP_VALUE", "VARCHAR(16777216)"),
+    ("PERIOD_START", "DATE"),
+    ("PERIOD_END", "DATE"),
+    ("VALUE", "FLOAT"),
+    ("CI_LOW", "FLOAT"),
+    ("CI_HIGH", "FLOAT"),
+    ("UNIT", "VARCHAR(16777216)"),
+]
+
+NATIONAL_ANXIETY_30 = (
+    "group_name = 'National Estimate' and indicator = 'Symptoms of Anxiety Disorder' "
+    "and time_period = 30"
+)
+CI_ORDER = "test.mindpulse.stg_cdc__pulse_indicators_ci_low_le_value_le_ci_high"
+VALUE_BOUNDS = "test.mindpulse.value_between_stg_cdc__pulse_indicators_value__100__0"
+
+
+@dataclass(frozen=True)
+class SnowflakeBuild:
+    conn: SnowflakeConnection
+    profiles_dir: Path
+    work_dir: Path
+    batch: ExtractBatch
+    build: DbtRun
+
+    def dbt(self, *args: str) -> DbtRun:
+        return fs.run_dbt_snowflake(
+            list(args), profiles_dir=self.profiles_dir, work_dir=self.work_dir
+        )
+
+
+@pytest.fixture(scope="module")
+def snowflake_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnowflakeBuild]:
+    """fakesnow server, raw sample loaded through the connector, one `dbt build` on it."""
+    root = tmp_path_factory.mktemp("dbt_snowflake")
+    with fs.start_server() as server:
+        conn = fs.connect(server)
+        try:
+            fs.create_raw_layer(conn)
+            batch = extract_cdc_pulse("sample", sample_scale=SAMPLE_SCALE)
+            fs.load_raw_rows(conn, batch, utc_now_naive(), root / "stage")
+            profiles_dir = root / "profiles"
+            fs.write_profile(profiles_dir, server)
+            build = fs.run_dbt_snowflake(
+                ["build", *WITHOUT_UNIT_TESTS], profiles_dir=profiles_dir, work_dir=root
+            )
+            yield SnowflakeBuild(conn, profiles_dir, root, batch, build)
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def green_snowflake_build(snowflake_build: SnowflakeBuild) -> SnowflakeBuild:
+    assert snowflake_build.build.returncode == 0, snowflake_build.build.describe()
+    return snowflake_build
+
+
+def test_dbt_build_is_green_in_snowflake_dialect(
+    green_snowflake_build: SnowflakeBuild, green_sample_warehouse: BuiltWarehouse
+):
+    build = green_snowflake_build.build
+    assert build.failed() == [], build.describe()
+    assert build.statuses("model.") == {
+        "model.mindpulse.stg_cdc__pulse_indicators": "success",
+        "model.mindpulse.fct_signals": "success",
+    }
+    assert build.statuses("seed.") == {"seed.mindpulse.cdc_survey_phase_breaks": "success"}
+    # Every data test of the DuckDB build ran here too, and passed.
+    data_tests = build.statuses("test.")
+    assert set(data_tests) == set(green_sample_warehouse.build.statuses("test."))
+    assert set(data_tests.values()) == {"pass"}, data_tests
+    assert build.statuses("unit_test.") == {}
+
+
+def test_layers_keep_their_schema_names(green_snowflake_build: SnowflakeBuild):
+    conn = green_snowflake_build.conn
+    schemas = {row[1] for row in fs.query(conn, f"show schemas in database {fs.DATABASE}")}
+    # Exactly RAW, STAGING and MARTS, as terraform creates them: no `staging_marts` etc.
+    assert {name for name in schemas if name.upper() != "INFORMATION_SCHEMA"} == {
+        "RAW",
+        "STAGING",
+        "MARTS",
+    }
+    objects = {
+        (row[4], row[1], row[2])
+        for row in fs.query(conn, f"show terse objects in database {fs.DATABASE}")
+        if row[4] in fs.DBT_SCHEMAS
+    }
+    assert objects == {
+        ("STAGING", "STG_CDC__PULSE_INDICATORS", "VIEW"),
+        ("STAGING", "CDC_SURVEY_PHASE_BREAKS", "TABLE"),
+        ("MARTS", "FCT_SIGNALS", "TABLE"),
+    }
+
+
+def test_fct_signals_holds_the_sample_as_duckdb_builds_it(
+    green_snowflake_build: SnowflakeBuild, green_sample_warehouse: BuiltWarehouse
+):
+    conn = green_snowflake_build.conn
+    rows = green_snowflake_build.batch.rows
+    collected_with_value = int(((rows["phase"] != "-1") & rows["value"].notna()).sum())
+    assert fs.query(conn, f"select count(*) from {FCT_SIGNALS}") == [(collected_with_value,)]
+
+    in_snowflake = fs.query(conn, FCT_SIGNALS_ROWS.format(FCT_SIGNALS))
+    in_duckdb = query(green_sample_warehouse.path, FCT_SIGNALS_ROWS.format("marts.fct_signals"))
+    assert len(in_snowflake) == collected_with_value
+    assert in_snowflake == in_duckdb
+
+    described = fs.query(conn, f"describe table {FCT_SIGNALS}")
+    assert [(row[0], row[1]) for row in described] == FCT_SIGNALS_TYPES
+
+
+def test_value_above_100_fails_the_build_and_keeps_the_mart(green_snowflake_build: SnowflakeBuild):
+    conn = green_snowflake_build.conn
+    raw = f"{fs.RAW}.CDC_PULSE_INDICATORS"
+    before = fs.query(conn, FCT_SIGNALS_ROWS.format(FCT_SIGNALS))
+    [(original,)] = fs.query(conn, f"select value from {raw} where {NATIONAL_ANXIETY_30}")
+    fs.query(conn, f"update {raw} set value = 150 where {NATIONAL_ANXIETY_30}")
+    try:
+        build = green_snowflake_build.dbt("build", *WITHOUT_UNIT_TESTS)
+    finally:
+        fs.query(conn, f"update {raw} set value = %s where {NATIONAL_ANXIETY_30}", [original])
+
+    assert build.returncode != 0, build.describe()
+    # The same checks as on DuckDB (test_dbt_checks_block): 150 is out of bounds and above
+    # the row's ci_high.
+    assert build.failed() == sorted([CI_ORDER, VALUE_BOUNDS]), build.describe()
+    assert build.results[VALUE_BOUNDS]["failures"] == 1
+    assert build.status("model.mindpulse.fct_signals") == "skipped", build.describe()
+    assert fs.query(conn, FCT_SIGNALS_ROWS.format(FCT_SIGNALS)) == before
+
+
+def test_unit_tests_fail_only_for_the_known_fakesnow_limitation(
+    green_snowflake_build: SnowflakeBuild,
+):
+    # When this fails because unit tests pass, fakesnow can run them: drop WITHOUT_UNIT_TESTS.
+    run = green_snowflake_build.dbt("test", "--select", "test_type:unit")
+    unit_tests = run.statuses("unit_test.")
+    assert len(unit_tests) == 3 and set(unit_tests.values()) == {"error"}, run.describe()
+    for key in unit_tests:
+        assert FAKESNOW_TEMP_TABLE_ERROR in run.results[key]["message"], run.describe()
