@@ -50,14 +50,17 @@ $(MANIFEST): $(BIN)/.installed $(shell find dbt_project \( -name '*.sql' -o -nam
 
 prepare: $(MANIFEST)
 
-run: prepare
+# The Dagster instance `make run` and `make dev` share (pool limits from orchestration/).
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	@mkdir -p $(DAGSTER_HOME) && cp $< $@
+
+run: prepare $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/python -m orchestration.run_pipeline
 
-test: prepare
+test: prepare $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/pytest
 
-dev: prepare
-	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+dev: prepare $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 dashboard: install

@@ -22,20 +22,11 @@ import pytest
 
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.raw_load import load_batch
+from tests.real_data import CDC_EXPORT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-REAL_EXPORT = (
-    REPO_ROOT.parent
-    / "shared"
-    / "data"
-    / "real"
-    / "cdc_hps_anxiety_depression"
-    / (
-        "Indicators_of_Anxiety_or_Depression_Based_on_Reported_Frequency_of_Symptoms_"
-        "During_Last_7_Days.csv"
-    )
-)
+REAL_EXPORT = CDC_EXPORT
 DBT_TIMEOUT_SECONDS = 300
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from tests.dbt.dbt_harness import REAL_EXPORT, DbtRun, load_raw, query, run_dbt
+from tests.real_data import missing_reason
 
 pytestmark = pytest.mark.skipif(
     not REAL_EXPORT.is_file(),
-    reason=f"real CDC export not found at {REAL_EXPORT}; see its SOURCE.md to obtain it",
+    reason=missing_reason(REAL_EXPORT),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +28,7 @@ def asset_graph():
     return defs().resolve_asset_graph()
 
 
-def test_dagster_definitions_validate_passes():
+def test_dagster_definitions_validate_passes(tmp_path):
     completed = subprocess.run(
         [
             str(Path(sys.executable).with_name("dagster")),
@@ -40,6 +41,8 @@ def test_dagster_definitions_validate_passes():
         capture_output=True,
         text=True,
         timeout=300,
+        # An existing, empty instance folder: the check must not depend on the caller's one.
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
 

@@ -14,13 +14,6 @@ import pytest
 
 from orchestration.run_pipeline import run_all
 
-REAL_CDC_EXPORT = next(
-    (Path(__file__).resolve().parents[3] / "shared/data/real/cdc_hps_anxiety_depression").glob(
-        "Indicators_of_Anxiety_or_Depression_*.csv"
-    ),
-    Path("/nonexistent/cdc_export.csv"),
-)
-
 
 @dataclass
 class Workspace:
@@ -91,10 +84,3 @@ def new_workspace(tmp_path_factory) -> Iterator[Callable[[str], Workspace]]:
             return Workspace(tmp_path_factory.mktemp(name))
 
         yield create
-
-
-@pytest.fixture
-def real_cdc_export() -> Path:
-    if not REAL_CDC_EXPORT.is_file():
-        pytest.skip(f"the real CDC export is not present at {REAL_CDC_EXPORT}")
-    return REAL_CDC_EXPORT

@@ -21,24 +21,11 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO_ROOT = Path(__file__).resolve().parents[3]
-REAL_EXPORT = (
-    REPO_ROOT.parent
-    / "shared/data/real/cdc_hps_anxiety_depression"
-    / (
-        "Indicators_of_Anxiety_or_Depression_Based_on_Reported_Frequency_of_Symptoms"
-        "_During_Last_7_Days.csv"
-    )
-)
 
 
 @pytest.fixture
-def real_export() -> Path:
-    if not REAL_EXPORT.is_file():
-        pytest.skip(
-            f"the real CDC export is not at {REAL_EXPORT} (it lives outside the repository, in "
-            "../shared); these figures are only checked where it is present"
-        )
-    return REAL_EXPORT
+def real_export(real_cdc_export) -> Path:
+    return real_cdc_export
 
 
 @pytest.fixture

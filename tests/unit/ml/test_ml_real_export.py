@@ -9,15 +9,8 @@ import pandas as pd
 import pytest
 
 from ml_assets.forecast import forecast_all
+from tests.real_data import CDC_EXPORT, missing_reason
 
-REAL_EXPORT = (
-    Path(__file__).resolve().parents[3]
-    / "../shared/data/real/cdc_hps_anxiety_depression"
-    / (
-        "Indicators_of_Anxiety_or_Depression_Based_on_Reported_Frequency_of_Symptoms"
-        "_During_Last_7_Days.csv"
-    )
-)
 SIGNALS = {
     "Symptoms of Anxiety Disorder": "anxiety",
     "Symptoms of Depressive Disorder": "depression",
@@ -49,9 +42,9 @@ def national_signals(path: Path) -> pd.DataFrame:
     )
 
 
-@pytest.mark.skipif(not REAL_EXPORT.exists(), reason=f"real CDC export not found at {REAL_EXPORT}")
+@pytest.mark.skipif(not CDC_EXPORT.is_file(), reason=missing_reason(CDC_EXPORT))
 def test_real_national_series_are_forecast_with_finite_mase():
-    signals = national_signals(REAL_EXPORT)
+    signals = national_signals(CDC_EXPORT)
     assert len(signals) == 3 * 72
     forecasts, metrics = forecast_all(signals, run_id="real")
     assert sorted(metrics["signal"]) == sorted(SIGNALS.values())

@@ -1,0 +1,36 @@
+"""Where the real public datasets live: ../shared/data/real beside the repository, never in it.
+
+Tests that use them skip with this message when they are absent (e.g. a clone without shared/).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import PROJECT_ROOT
+
+REAL_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data" / "real"
+CDC_EXPORT = (
+    REAL_DATA_DIR
+    / "cdc_hps_anxiety_depression"
+    / (
+        "Indicators_of_Anxiety_or_Depression_Based_on_Reported_Frequency_of_Symptoms"
+        "_During_Last_7_Days.csv"
+    )
+)
+
+
+def missing_reason(path: Path) -> str:
+    return (
+        f"real dataset not found at {path} (it lives outside the repository, in ../shared; "
+        "its SOURCE.md says where it comes from)"
+    )
+
+
+def require(path: Path) -> Path:
+    """The path of a real dataset, or skip the calling test with the reason."""
+    if not path.is_file():
+        pytest.skip(missing_reason(path))
+    return path
