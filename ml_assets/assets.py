@@ -52,7 +52,7 @@ def _backtest_summary(metrics: pd.DataFrame) -> dict[str, dg.MetadataValue]:
 def signal_forecasts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     with warehouse.get_connection() as conn:
         signals = conn.execute(f"select * from {MARTS_SCHEMA}.fct_signals").df()
-    forecasts, metrics = forecast_all(signals, run_id=context.run_id)
+    forecasts, metrics = forecast_all(signals, run_id=context.run.run_id)
     context.log.info(f"{MODEL_VERSION}: {len(metrics)} series forecast")
     with warehouse.get_connection() as conn:
         write_ml_tables(conn, {"forecasts": forecasts, "forecast_metrics": metrics})
