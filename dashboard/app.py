@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import components
-from dashboard.data import DataUnavailable, NothingPublished
+from dashboard.warehouse import DataUnavailable, NothingPublished
 from orchestration.settings import ConfigurationError
 
 PAGES_DIR = Path(__file__).parent / "pages"

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import DataUnavailable, NothingPublished
+from dashboard.warehouse import DataUnavailable, NothingPublished
 
 CRISIS_RESOURCES_MARKDOWN = """
 **If you or someone you know is struggling, help is available now.**

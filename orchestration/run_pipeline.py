@@ -28,13 +28,15 @@ INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 @dataclass
 class StepProgress:
     started: float = 0.0
+    seconds: float = 0.0
+    status: str | None = None
     assets: dict[str, int | None] = field(default_factory=dict)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def _format_line(step: str, status: str, progress: StepProgress, finished: float) -> str:
+def _format_line(step: str, progress: StepProgress) -> str:
     rows = ", ".join(
         f"{key} {count:,} rows" if count is not None else key
         for key, count in progress.assets.items()
@@ -43,8 +45,7 @@ def _format_line(step: str, status: str, progress: StepProgress, finished: float
     if progress.checks_passed or progress.checks_failed:
         checks = f"; checks {progress.checks_passed} passed, {len(progress.checks_failed)} failed"
     notes = f"; {'; '.join(progress.notes)}" if progress.notes else ""
-    seconds = finished - progress.started if progress.started else 0.0
-    return f"  {status:<7} {step:<32} {seconds:6.1f} s  {rows}{checks}{notes}"
+    return f"  {progress.status:<7} {step:<32} {progress.seconds:6.1f} s  {rows}{checks}{notes}"
 
 
 def _root_message(error) -> str:
@@ -54,6 +55,15 @@ def _root_message(error) -> str:
     while error.cause is not None:
         error = error.cause
     return error.message.strip()
+
+
+STEP_END_STATUS = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}
+
+
+def dagster_event(record: logging.LogRecord):
+    """The Dagster step event a log record carries, or None."""
+    event = (getattr(record, "dagster_meta", None) or {}).get("dagster_event")
+    return event if event is not None and event.step_key else None
 
 
 class ProgressHandler(logging.Handler):
@@ -66,9 +76,8 @@ class ProgressHandler(logging.Handler):
         self.failed = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        meta = getattr(record, "dagster_meta", None) or {}
-        event = meta.get("dagster_event")
-        if event is None or not event.step_key:
+        event = dagster_event(record)
+        if event is None:
             return
         progress = self.steps.setdefault(event.step_key, StepProgress())
         kind = event.event_type_value
@@ -89,15 +98,15 @@ class ProgressHandler(logging.Handler):
                 progress.checks_passed += 1
             else:
                 progress.checks_failed.append(evaluation.check_name)
-        elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
-            status = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}
+        elif kind in STEP_END_STATUS:
+            progress.status = STEP_END_STATUS[kind]
+            progress.seconds = record.created - progress.started if progress.started else 0.0
             if kind == "STEP_FAILURE":
                 self.failed = True
                 progress.notes.append(_root_message(event.event_specific_data.error))
             if progress.checks_failed:
                 progress.notes.append("failed checks: " + ", ".join(progress.checks_failed))
-            line = _format_line(event.step_key, status[kind], progress, record.created)
-            print(line, file=self.out)
+            print(_format_line(event.step_key, progress), file=self.out)
             self.out.flush()
 
 

@@ -14,6 +14,7 @@ from dashboard.labels import (
     ordered_signals,
     signal_label,
 )
+from ml_assets.series import series_key
 
 CHART_LEGEND = (
     "Dots: survey collection windows (irregularly spaced, with pauses between phases). "
@@ -93,7 +94,7 @@ def main() -> None:
 
     signal, group_type, group_value = select_series(catalog)
     history = data.series_history(signal, group_type, group_value)
-    key = data.series_key(signal, group_type, group_value)
+    key = series_key(data.SOURCE, signal, group_type, group_value)
     forecast = data.series_forecast(key)
     metrics = data.series_metrics(key)
 

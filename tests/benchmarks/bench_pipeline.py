@@ -8,6 +8,7 @@ sampled every 50 ms while a stage runs.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
@@ -21,19 +22,23 @@ from pathlib import Path
 import dagster as dg
 import psutil
 
-from orchestration.run_pipeline import output_to_log
+from orchestration.run_pipeline import (
+    STEP_END_STATUS,
+    ProgressHandler,
+    dagster_event,
+    output_to_log,
+)
 from orchestration.settings import PROJECT_ROOT, load_settings
 
 REPORT = PROJECT_ROOT / "artifacts" / "bench" / "report.json"
 
 
-class StageRecorder(logging.Handler):
-    """Records wall time, peak RSS and row counts per Dagster step."""
+class StageRecorder(ProgressHandler):
+    """The progress handler of `make run` (time, rows per step), plus peak RSS per step."""
 
     def __init__(self):
-        super().__init__()
-        self.stages: dict[str, dict] = {}
-        self.current: str | None = None
+        super().__init__(out=io.StringIO())
+        self.peak_rss_mb: dict[str, float] = {}
         self.peak = 0
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
@@ -55,22 +60,24 @@ class StageRecorder(logging.Handler):
         super().close()
 
     def emit(self, record):
-        event = (getattr(record, "dagster_meta", None) or {}).get("dagster_event")
-        if event is None or not event.step_key:
-            return
-        kind = event.event_type_value
-        stage = self.stages.setdefault(event.step_key, {"rows": {}})
-        if kind == "STEP_START":
-            stage["started"] = record.created
+        event = dagster_event(record)
+        if event is not None and event.event_type_value == "STEP_START":
             self.peak = 0
-        elif kind == "ASSET_MATERIALIZATION":
-            materialization = event.event_specific_data.materialization
-            rows = materialization.metadata.get("dagster/row_count")
-            stage["rows"][materialization.asset_key.to_user_string()] = rows.value if rows else None
-        elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
-            stage["status"] = "ok" if kind == "STEP_SUCCESS" else "failed"
-            stage["seconds"] = round(record.created - stage.pop("started", record.created), 2)
-            stage["peak_rss_mb"] = round(self.peak / 2**20, 1)
+        super().emit(record)
+        if event is not None and event.event_type_value in STEP_END_STATUS:
+            self.peak_rss_mb[event.step_key] = round(self.peak / 2**20, 1)
+
+    @property
+    def stages(self) -> dict[str, dict]:
+        return {
+            step: {
+                "status": progress.status,
+                "seconds": round(progress.seconds, 2),
+                "peak_rss_mb": self.peak_rss_mb.get(step, 0.0),
+                "rows": progress.assets,
+            }
+            for step, progress in self.steps.items()
+        }
 
 
 def bench_scale(scale: float) -> dict:

@@ -1,6 +1,6 @@
 """The dashboard's Snowflake connection follows the same SNOWFLAKE_* settings as dbt."""
 
-from dashboard.data import current_target, snowflake_connection_kwargs
+from dashboard.warehouse import current_target, snowflake_connection_kwargs
 
 
 def test_snowflake_switch_uses_the_shared_settings(monkeypatch):
