@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlfluff
 
 from extract.cdc_pulse.calendar import SURVEY_WINDOWS
 from tests.dbt.dbt_harness import DBT_PROJECT_DIR, run_dbt
@@ -82,7 +83,6 @@ def test_snowflake_target_gets_the_same_schema_names(snowflake_compiled):
 
 def test_snowflake_sql_parses_in_the_snowflake_dialect(snowflake_compiled):
     """A syntax check only (no Snowflake here): every compiled model and test parses."""
-    sqlfluff = pytest.importorskip("sqlfluff")
     compiled = sorted((snowflake_compiled / "compiled").rglob("*.sql"))
     assert len(compiled) >= 40
     unparsable = []
