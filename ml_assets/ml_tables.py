@@ -1,14 +1,16 @@
-"""Write ``ml.forecasts`` and ``ml.forecast_metrics`` to DuckDB, replacing them in one transaction.
+"""The ml tables' contracts, and writing and reading them in DuckDB.
 
-The column names and types below are the contract the dashboard and later issues read.
+The column names and types below are the contract the dashboard and later issues read. Tables
+are replaced together in one transaction. The schema is the caller's to name (the orchestration
+layer passes its ``ML_SCHEMA``), so this module depends on nothing above it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pandas as pd
-
-from orchestration.settings import ML_SCHEMA
 
 _KEY = {
     "series_key": "VARCHAR",
@@ -17,7 +19,14 @@ _KEY = {
     "group_type": "VARCHAR",
     "group_value": "VARCHAR",
 }
-_RUN = {"model_version": "VARCHAR", "run_id": "VARCHAR", "created_at": "TIMESTAMP"}
+# input_hash: what a stored result was computed from (see ml_assets.reuse); run_id and
+# created_at say when it was computed, which for a reused result is an earlier run.
+_RUN = {
+    "input_hash": "VARCHAR",
+    "model_version": "VARCHAR",
+    "run_id": "VARCHAR",
+    "created_at": "TIMESTAMP",
+}
 
 FORECAST_COLUMNS: dict[str, str] = {
     **_KEY,
@@ -27,32 +36,59 @@ FORECAST_COLUMNS: dict[str, str] = {
     "yhat_lower": "DOUBLE",
     "yhat_upper": "DOUBLE",
     "is_forecast": "BOOLEAN",
+    "model_name": "VARCHAR",
     **_RUN,
 }
 
 METRIC_COLUMNS: dict[str, str] = {
     **_KEY,
+    "model_name": "VARCHAR",
+    "candidates": "VARCHAR",
     "n_obs": "INTEGER",
     "train_start": "DATE",
     "train_end": "DATE",
     "step_days": "INTEGER",
     "horizon_periods": "INTEGER",
     "n_folds": "INTEGER",
+    "n_scored_folds": "INTEGER",
+    "scored_points": "INTEGER",
     **{m: "DOUBLE" for m in ("mae", "rmse", "mape", "mase")},
     **{f"naive_{m}": "DOUBLE" for m in ("mae", "rmse", "mape", "mase")},
+    "relative_mae": "DOUBLE",
+    "interval_coverage_80": "DOUBLE",
     "beats_naive": "BOOLEAN",
+    "seconds": "DOUBLE",
+    "backtest_note": "VARCHAR",
     "cadence_note": "VARCHAR",
+    **_RUN,
+}
+
+# Every candidate's own backtest on every fold it was fitted (not nested: for comparison).
+CANDIDATE_COLUMNS: dict[str, str] = {
+    "series_key": "VARCHAR",
+    "model_name": "VARCHAR",
+    "chosen": "BOOLEAN",
+    "n_folds": "INTEGER",
+    "mae": "DOUBLE",
+    "relative_mae": "DOUBLE",
+    "interval_coverage_80": "DOUBLE",
+    "seconds": "DOUBLE",
     **_RUN,
 }
 
 ML_TABLES: dict[str, dict[str, str]] = {
     "forecasts": FORECAST_COLUMNS,
     "forecast_metrics": METRIC_COLUMNS,
+    "forecast_candidates": CANDIDATE_COLUMNS,
 }
 
 
+def empty_table(name: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(ML_TABLES[name]))
+
+
 def write_ml_tables(
-    conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]
+    conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], *, schema: str
 ) -> dict[str, int]:
     """Replace each given ml table with its DataFrame; all or nothing. Returns rows written.
 
@@ -66,15 +102,15 @@ def write_ml_tables(
         expected = list(ML_TABLES[name])
         if list(frame.columns) != expected:
             raise ValueError(
-                f"ml.{name}: columns {list(frame.columns)} do not match the contract {expected}; "
-                "build the frame with forecast_all()"
+                f"{schema}.{name}: columns {list(frame.columns)} do not match the contract "
+                f"{expected}; build the frame with forecast_all()"
             )
     written: dict[str, int] = {}
     conn.execute("BEGIN TRANSACTION")
     try:
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ML_SCHEMA}")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in tables.items():
-            written[name] = _replace_table(conn, name, frame)
+            written[name] = _replace_table(conn, schema, name, frame)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -82,9 +118,11 @@ def write_ml_tables(
     return written
 
 
-def _replace_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
+def _replace_table(
+    conn: duckdb.DuckDBPyConnection, schema: str, name: str, frame: pd.DataFrame
+) -> int:
     columns = ML_TABLES[name]
-    table = f"{ML_SCHEMA}.{name}"
+    table = f"{schema}.{name}"
     ddl = ", ".join(f"{col} {typ}" for col, typ in columns.items())
     conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
     view = f"_mindpulse_ml_{name}_frame"
@@ -95,3 +133,38 @@ def _replace_table(conn: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFra
     finally:
         conn.unregister(view)
     return len(frame)
+
+
+def read_stored_results(
+    conn: duckdb.DuckDBPyConnection, *, schema: str, input_hashes: Iterable[str]
+) -> dict[str, pd.DataFrame]:
+    """Stored rows of every ml table whose input_hash is one of ``input_hashes``.
+
+    Tables that are missing or have another layout (an older contract) give no rows: their
+    results are recomputed, never read in a shape the contract no longer has.
+    """
+    wanted = pd.DataFrame({"input_hash": sorted(set(input_hashes))})
+    stored = {name: empty_table(name) for name in ML_TABLES}
+    if wanted.empty:
+        return stored
+    conn.register("_mindpulse_wanted_hashes", wanted)
+    try:
+        for name, columns in ML_TABLES.items():
+            if _columns(conn, schema, name) != list(columns):
+                return {name: empty_table(name) for name in ML_TABLES}
+            stored[name] = conn.execute(
+                f"select t.* from {schema}.{name} as t "
+                "semi join _mindpulse_wanted_hashes as w using (input_hash)"
+            ).df()
+    finally:
+        conn.unregister("_mindpulse_wanted_hashes")
+    return stored
+
+
+def _columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = conn.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [name for (name,) in rows]

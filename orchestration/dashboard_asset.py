@@ -13,6 +13,7 @@ DASHBOARD_TABLES = (
     (MARTS_SCHEMA, "fct_signals"),
     (ML_SCHEMA, "forecasts"),
     (ML_SCHEMA, "forecast_metrics"),
+    (ML_SCHEMA, "forecast_candidates"),
 )
 DASHBOARD_URL = "http://localhost:8501"
 
@@ -22,11 +23,7 @@ DASHBOARD_URL = "http://localhost:8501"
     group_name="dashboard",
     kinds={"streamlit"},
     pool=WAREHOUSE_POOL,
-    deps=[
-        dg.AssetKey([MARTS_SCHEMA, "fct_signals"]),
-        dg.AssetKey([ML_SCHEMA, "forecasts"]),
-        dg.AssetKey([ML_SCHEMA, "forecast_metrics"]),
-    ],
+    deps=[dg.AssetKey(list(table)) for table in DASHBOARD_TABLES if table[0] != "raw"],
     description=(
         "Streamlit dashboard (make dashboard). Materializing publishes the read-only copy of the "
         "warehouse it reads; it only runs after every upstream check has passed."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from ml_assets.assets import signal_forecasts
 from orchestration.dashboard_asset import mindpulse_dashboard
 from orchestration.dbt_assets import build_dbt_assets
 from orchestration.extract_assets import cdc_pulse_indicators
+from orchestration.forecast_assets import signal_forecasts
 from orchestration.resources import build_resources
 from orchestration.schedules import weekly_job, weekly_schedule
 from orchestration.settings import load_settings

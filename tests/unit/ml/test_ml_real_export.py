@@ -1,4 +1,8 @@
-"""The three national series of the real CDC export (skipped when the shared file is absent)."""
+"""The three national series of the real CDC export (skipped when the shared file is absent).
+
+Their relative MAE is reported, not asserted below 1: on folds that respect the Phase 4.0
+redesign no candidate beats the naive forecast on these series (see the README's figures).
+"""
 
 from __future__ import annotations
 
@@ -46,12 +50,14 @@ def national_signals(path: Path) -> pd.DataFrame:
 def test_real_national_series_are_forecast_with_finite_mase():
     signals = national_signals(CDC_EXPORT)
     assert len(signals) == 3 * 72
-    forecasts, metrics = forecast_all(signals, run_id="real")
+    run = forecast_all(signals, run_id="real")
+    forecasts, metrics = run.forecasts, run.metrics
     assert sorted(metrics["signal"]) == sorted(SIGNALS.values())
     for _, row in metrics.iterrows():
         assert (row["n_obs"], row["step_days"], row["horizon_periods"]) == (39, 28, 4)
-        assert row["n_folds"] == 3
-        assert math.isfinite(row["mase"]) and math.isfinite(row["naive_mase"])
+        assert (row["n_folds"], row["n_scored_folds"], row["scored_points"]) == (7, 6, 24)
+        for column in ("mase", "naive_mase", "relative_mae", "interval_coverage_80"):
+            assert math.isfinite(row[column]), column
         assert "weekly → two-weekly → four-weekly" in row["cadence_note"]
     assert forecasts.groupby("series_key").size().tolist() == [72 + 4] * 3
     # After the Phase 4.0 drop (to about 17% for anxiety) the projection stays near the new level.
