@@ -15,6 +15,8 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 MANIFEST := dbt_project/target/manifest.json
 SCALES ?= 1 10
+# The one data folder (orchestration/settings.py): warehouse, landing files, published copy, logs.
+DATA_DIR := $(or $(MINDPULSE_DATA_DIR),$(CURDIR)/data)
 
 # One progress line per stage: `$(call stage,name,command)`.
 define stage
@@ -78,5 +80,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	cd dbt_project && $(BIN)/sqlfluff lint models
 
+# Removes what MindPulse wrote, never a folder the user chose: only our sub-folders of the data
+# folder (the folder itself only if that leaves it empty) and an explicitly placed warehouse file.
 clean:
-	rm -rf data .dagster_home dbt_project/target artifacts
+	rm -rf "$(DATA_DIR)/warehouse" "$(DATA_DIR)/landing" "$(DATA_DIR)/logs"
+	rmdir "$(DATA_DIR)" 2>/dev/null || true
+	$(if $(MINDPULSE_DUCKDB_PATH),rm -f "$(MINDPULSE_DUCKDB_PATH)" "$(MINDPULSE_DUCKDB_PATH).wal")
+	rm -rf .dagster_home dbt_project/target artifacts

@@ -8,10 +8,13 @@ when too many records fail, :func:`check_bad_share` stops the run before anythin
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
+
+from extract.privacy import render_record, scrub_text, scrubbed_excerpt
 
 
 class ExtractError(RuntimeError):
@@ -20,9 +23,31 @@ class ExtractError(RuntimeError):
 
 @dataclass(frozen=True)
 class QuarantinedRecord:
+    """What is kept of a rejected record: enough for a person to find and fix it, nothing more.
+
+    The record itself is not kept. Every text goes through the privacy scrubber when the object
+    is built, however it is built, so no source can put personal data into raw.quarantine, an
+    error message or a log line through it.
+    """
+
     row_number: int  # 1-based position of the record in the landed payload
-    record: dict  # the record as received (field name -> raw value)
     reason: str
+    field_names: tuple[str, ...] = ()  # the fields validation complained about
+    excerpt: str = ""  # at most privacy.EXCERPT_MAX_CHARS characters of the record
+
+    def __post_init__(self) -> None:
+        # object.__setattr__: the dataclass is frozen; this is its constructor finishing.
+        object.__setattr__(self, "reason", scrub_text(self.reason))
+        object.__setattr__(self, "field_names", tuple(scrub_text(f) for f in self.field_names))
+        object.__setattr__(self, "excerpt", scrubbed_excerpt(self.excerpt))
+
+    @classmethod
+    def of(
+        cls, row_number: int, record: object, reason: str, field_names: Iterable[str] = ()
+    ) -> QuarantinedRecord:
+        """Quarantine `record`: the offending fields lead its excerpt, personal fields are out."""
+        field_names = tuple(field_names)
+        return cls(row_number, reason, field_names, render_record(record, field_names))
 
 
 @dataclass

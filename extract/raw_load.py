@@ -5,6 +5,11 @@ in its raw table and in ``raw.quarantine``, insert the batch's valid rows (with 
 ``_loaded_at``, ``_source_mode``) and its quarantined records, and append a row to
 ``raw.load_batches``. Any error rolls everything back, so the warehouse is either the old load or
 the new one, never a mix, and re-running a load never duplicates rows.
+
+``raw.quarantine`` holds no records, only what ``QuarantinedRecord`` keeps of them (already
+scrubbed by ``extract.privacy``). A warehouse from before that change has the old layout, with
+whole records as JSON; the load recreates the table in its transaction (its rows are rebuilt per
+source on every load, and the old ones are exactly what must not be kept).
 """
 
 from __future__ import annotations
@@ -31,7 +36,17 @@ LOAD_COLUMNS = (
 )
 QUARANTINE_COLUMNS = (
     ("source", "VARCHAR"),
-    ("record", "VARCHAR"),  # JSON text of the record as received
+    ("batch_id", "VARCHAR"),
+    ("row_number", "INTEGER"),
+    ("reason", "VARCHAR"),
+    ("field_names", "VARCHAR"),  # JSON array of the fields validation complained about
+    ("excerpt", "VARCHAR"),  # a short, scrubbed excerpt of the record
+    ("quarantined_at", "TIMESTAMP"),
+)
+# The layout before quarantine stopped keeping whole records; migrated on the next load.
+LEGACY_QUARANTINE_COLUMNS = (
+    ("source", "VARCHAR"),
+    ("record", "VARCHAR"),
     ("reason", "VARCHAR"),
     ("batch_id", "VARCHAR"),
     ("row_number", "INTEGER"),
@@ -82,6 +97,7 @@ def load_batch(
     conn.begin()
     try:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+        _drop_legacy_quarantine(conn)
         for name, columns in tables.items():
             _ensure_table(conn, name, columns)
         conn.execute(f"DELETE FROM {RAW_SCHEMA}.{table}")  # the table holds only this source
@@ -132,17 +148,32 @@ def _record_columns(table: str, batch: ExtractBatch) -> tuple[tuple[str, str], .
     return columns
 
 
-def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
-    """Create raw.<table> with the contract's columns, or check an existing one matches it."""
-    ddl = ", ".join(f"{name} {type_}" for name, type_ in columns)
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({ddl})")
+def _table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(name, type) of raw.<table>'s columns in order; empty when the table does not exist."""
     found = conn.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
         [RAW_SCHEMA, table],
     ).fetchall()
+    return [(name, type_.upper()) for name, type_ in found]
+
+
+def _drop_legacy_quarantine(conn: duckdb.DuckDBPyConnection) -> None:
+    """Drop raw.quarantine if it has the old layout, so _ensure_table creates the new one.
+
+    Only the exact old layout is dropped; any other mismatch is still reported, not guessed at.
+    """
+    if _table_columns(conn, "quarantine") == list(LEGACY_QUARANTINE_COLUMNS):
+        conn.execute(f"DROP TABLE {RAW_SCHEMA}.quarantine")
+
+
+def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
+    """Create raw.<table> with the contract's columns, or check an existing one matches it."""
+    ddl = ", ".join(f"{name} {type_}" for name, type_ in columns)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({ddl})")
+    found = _table_columns(conn, table)
     expected = [(name, type_.split()[0]) for name, type_ in columns]
-    if [(name, type_.upper()) for name, type_ in found] != expected:
+    if found != expected:
         raise ExtractError(
             f"{RAW_SCHEMA}.{table} exists with columns {found}, not the contract's {expected}. "
             f"RAW tables are rebuilt from the landing files: drop {RAW_SCHEMA}.{table} and load "
@@ -171,15 +202,17 @@ def _insert_rows(conn, table: str, columns, batch: ExtractBatch, loaded_at: date
 def _insert_quarantine(conn, batch: ExtractBatch, loaded_at: datetime) -> None:
     if not batch.quarantined:
         return
+    # Only QuarantinedRecord's fields are written; it scrubbed them when it was built.
     frame = pd.DataFrame(
         {
             "source": batch.source,
-            "record": [
-                json.dumps(q.record, ensure_ascii=False, default=str) for q in batch.quarantined
-            ],
-            "reason": [q.reason for q in batch.quarantined],
             "batch_id": batch.batch_id,
             "row_number": [q.row_number for q in batch.quarantined],
+            "reason": [q.reason for q in batch.quarantined],
+            "field_names": [
+                json.dumps(list(q.field_names), ensure_ascii=False) for q in batch.quarantined
+            ],
+            "excerpt": [q.excerpt for q in batch.quarantined],
             "quarantined_at": loaded_at,
         }
     )

@@ -4,7 +4,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from extract.cdc_pulse import extract_cdc_pulse
-from extract.landing import land_payload
+from extract.landing import land_payload, prune_landing
+from extract.privacy import scrub_text
 from extract.raw_load import load_batch
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import RAW_SCHEMA, Settings
@@ -45,9 +46,17 @@ def cdc_pulse_indicators(
         sample_scale=settings.sample_scale,
         app_token=settings.cdc_app_token,
     )
-    landing_path = land_payload(batch, settings.landing_dir)
+    landing = land_payload(batch, settings.landing_dir)
+    pruned = prune_landing(
+        settings.landing_dir, batch.source, settings.landing_retention_days, keep=landing.path
+    )
+    if pruned:
+        context.log.info(
+            f"Removed {len(pruned)} landing file(s) of {batch.source} older than "
+            f"{settings.landing_retention_days} days."
+        )
     with warehouse.get_connection() as conn:
-        loaded = load_batch(conn, batch, landing_path, table=CDC_PULSE_TABLE)
+        loaded = load_batch(conn, batch, landing.path, table=CDC_PULSE_TABLE)
         table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, CDC_PULSE_TABLE)
         # Count what the warehouse now holds for this batch, not what the loader says it wrote.
         in_raw, in_quarantine = conn.execute(
@@ -58,11 +67,15 @@ def cdc_pulse_indicators(
             """,
             {"batch": loaded.batch_id},
         ).fetchall()[0]
+    # Reasons are scrubbed when a QuarantinedRecord is built; the log line is scrubbed as a
+    # whole too, because logs are one of the places personal data must never reach.
     reasons = sorted({q.reason for q in batch.quarantined})[:5]
     if batch.quarantined:
         context.log.warning(
-            f"{loaded.rows_quarantined} of {loaded.rows_in} records quarantined in raw.quarantine; "
-            f"e.g. {reasons[0]}"
+            scrub_text(
+                f"{loaded.rows_quarantined} of {loaded.rows_in} records quarantined in "
+                f"raw.quarantine; e.g. {reasons[0]}"
+            )
         )
     yield dg.MaterializeResult(
         asset_key=CDC_PULSE_KEY,
@@ -73,7 +86,10 @@ def cdc_pulse_indicators(
             "rows_in": loaded.rows_in,
             "rows_loaded": loaded.rows_loaded,
             "rows_quarantined": loaded.rows_quarantined,
-            "landing_file": dg.MetadataValue.path(str(landing_path)),
+            "landing_file": dg.MetadataValue.path(str(landing.path)),
+            # 'reused': an earlier run had landed exactly these bytes; no new file was written.
+            "landing": "reused" if landing.reused else "landed",
+            "landing_files_pruned": len(pruned),
         },
     )
     yield dg.AssetCheckResult(

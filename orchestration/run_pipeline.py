@@ -171,7 +171,7 @@ def main() -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    log_path = settings.data_dir / "logs" / "last_run.log"
+    log_path = settings.logs_dir / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"Materializing every asset into {settings.duckdb_path} ({settings.warehouse})")
     print(f"  full log: {log_path}")
@@ -191,6 +191,7 @@ def main() -> int:
     print(
         f"Pipeline done in {elapsed:.1f} s.\n"
         f"  warehouse:  {settings.duckdb_path}\n"
+        f"  data folder (landing files, logs): {settings.data_dir}\n"
         f"  dashboard reads the published copy: {settings.published_duckdb_path}\n"
         "  Dagster UI: make dev        -> http://localhost:3000\n"
         "  dashboard:  make dashboard  -> http://localhost:8501\n"

@@ -17,8 +17,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 # Default locations, relative to the repository root (never to the working directory).
-DEFAULT_DUCKDB_PATH = PROJECT_ROOT / "data" / "warehouse" / "mindpulse.duckdb"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+WAREHOUSE_FILE_NAME = "mindpulse.duckdb"
+DEFAULT_DUCKDB_PATH = DEFAULT_DATA_DIR / "warehouse" / WAREHOUSE_FILE_NAME
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
+DEFAULT_LANDING_RETENTION_DAYS = 30
 
 # Schemas are named identically in every warehouse.
 RAW_SCHEMA = "raw"
@@ -62,20 +65,27 @@ class Settings:
     cdc_app_token: str | None = None
     snowflake: SnowflakeSettings | None = None
     dagster_home: Path = DEFAULT_DAGSTER_HOME
-
-    @property
-    def data_dir(self) -> Path:
-        """Folder next to the warehouse file: landing files and the published copy live here."""
-        return self.duckdb_path.parent.parent
+    # The one folder MindPulse writes to. Only the warehouse file may live elsewhere, when
+    # MINDPULSE_DUCKDB_PATH names it explicitly.
+    data_dir: Path = DEFAULT_DATA_DIR
+    landing_retention_days: int = DEFAULT_LANDING_RETENTION_DAYS
 
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
 
     @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
     def published_duckdb_path(self) -> Path:
-        """Copy of the warehouse the dashboard reads; swapped in atomically after a green build."""
-        return self.duckdb_path.parent / "published" / self.duckdb_path.name
+        """Copy of the warehouse the dashboard reads; swapped in atomically after a green build.
+
+        It stays in the data folder even when the warehouse file is elsewhere, and is named
+        after the warehouse file so two warehouses never share one published copy.
+        """
+        return self.data_dir / "warehouse" / "published" / self.duckdb_path.name
 
     def source_mode(self, source: str) -> SourceMode:
         """`file` when a real export is configured for the source, else the default mode."""
@@ -100,6 +110,21 @@ def _path_from_env(env: Mapping[str, str], name: str, default: Path) -> Path:
             f'Use for example: export {name}="$PWD/{raw}"'
         )
     return path
+
+
+def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be a positive whole number of {unit}, such as {default}."
+        )
+    return value
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -153,13 +178,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             private_key_path=env.get("SNOWFLAKE_PRIVATE_KEY_PATH"),
         )
 
+    data_dir = _path_from_env(env, "MINDPULSE_DATA_DIR", DEFAULT_DATA_DIR)
+    # dbt_project/profiles.yml derives the same default from the same two variables.
+    default_duckdb_path = data_dir / "warehouse" / WAREHOUSE_FILE_NAME
+
     return Settings(
         warehouse=warehouse,  # type: ignore[arg-type]
-        duckdb_path=_path_from_env(env, "MINDPULSE_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+        duckdb_path=_path_from_env(env, "MINDPULSE_DUCKDB_PATH", default_duckdb_path),
         default_source_mode=mode,  # type: ignore[arg-type]
         source_files=source_files,
         sample_scale=scale,
         cdc_app_token=env.get("MINDPULSE_CDC_APP_TOKEN") or None,
         snowflake=snowflake,
         dagster_home=_path_from_env(env, "DAGSTER_HOME", DEFAULT_DAGSTER_HOME),
+        data_dir=data_dir,
+        landing_retention_days=_positive_int_from_env(
+            env, "MINDPULSE_LANDING_RETENTION_DAYS", DEFAULT_LANDING_RETENTION_DAYS, "days"
+        ),
     )

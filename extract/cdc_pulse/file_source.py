@@ -16,7 +16,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from extract.batch import ExtractError, QuarantinedRecord
-from extract.cdc_pulse.records import RecordFormat, validate_records
+from extract.cdc_pulse.records import RecordError, RecordFormat, validate_records
 
 EXPORT_COLUMNS: tuple[str, ...] = (
     "Indicator",
@@ -116,7 +116,7 @@ def parse_export(
 
 def _records(
     reader: Iterator[list[str]], header: list[str]
-) -> Iterator[tuple[int, dict[str, str], str | None]]:
+) -> Iterator[tuple[int, dict[str, str], RecordError | None]]:
     """(row number, record, structural problem) for every non-blank line after the header."""
     row_number = 0
     for cells in reader:
@@ -126,9 +126,14 @@ def _records(
         record = dict(zip(header, cells, strict=False))
         problem = None
         if len(cells) != len(header):
-            problem = f"the line has {len(cells)} fields but the header has {len(header)}"
+            # The offending fields: the surplus cells, or the columns the short line lacks.
+            fields = header[len(cells) :]
             if len(cells) > len(header):
                 record["_extra_fields"] = cells[len(header) :]
+                fields = ["_extra_fields"]
+            problem = RecordError(
+                f"the line has {len(cells)} fields but the header has {len(header)}", fields
+            )
         yield row_number, record, problem
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import requests
 
 from extract.batch import ExtractError
-from extract.cdc_pulse.records import RecordFormat
+from extract.cdc_pulse.records import RecordError, RecordFormat
 
 SODA_URL = "https://data.cdc.gov/resource/8pt5-q6wp.json"
 PAGE_SIZE = 50_000  # SODA 2.1's largest page
@@ -97,13 +97,13 @@ def to_json_lines(records: list) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
 
 
-def numbered_records(records: list) -> Iterator[tuple[int, dict, str | None]]:
+def numbered_records(records: list) -> Iterator[tuple[int, dict, RecordError | None]]:
     """Items for `validate_records`; a page entry that is not an object is a structural error."""
     for row_number, record in enumerate(records, start=1):
         if isinstance(record, dict):
             yield row_number, record, None
         else:
-            yield row_number, {"_value": record}, "the record is not a JSON object"
+            yield row_number, {"_value": record}, RecordError("the record is not a JSON object")
 
 
 def _get_page(

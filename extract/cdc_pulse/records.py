@@ -13,7 +13,7 @@ test that catches it blocks everything downstream, visibly.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,11 +64,23 @@ class RecordFormat:
 
 
 class RecordError(ValueError):
-    """One record is malformed; the message is the quarantine reason."""
+    """One record is malformed; the message is the quarantine reason.
+
+    `fields` names the fields it complains about, as the user sees them (the format's labels),
+    so the quarantine can say where to look without keeping the record.
+    """
+
+    def __init__(self, message: str, fields: Sequence[str] = ()):
+        super().__init__(message)
+        self.fields = tuple(dict.fromkeys(fields))  # each once, in the order first named
+
+
+# A problem found in a record: the fields it concerns and what is wrong with them.
+Problem = tuple[tuple[str, ...], str]
 
 
 def validate_records(
-    items: Iterable[tuple[int, Mapping[str, object], str | None]], fmt: RecordFormat
+    items: Iterable[tuple[int, Mapping[str, object], RecordError | None]], fmt: RecordFormat
 ) -> tuple[pd.DataFrame, list[QuarantinedRecord]]:
     """Split `(row_number, record, structural_problem)` items into valid rows and quarantine.
 
@@ -83,12 +95,12 @@ def validate_records(
             try:
                 row = validate_record(record, fmt, date_cache)
             except RecordError as error:
-                problem = str(error)
+                problem = error
             else:
                 row["_row_number"] = row_number
                 rows.append(row)
                 continue
-        quarantined.append(QuarantinedRecord(row_number, dict(record), problem))
+        quarantined.append(QuarantinedRecord.of(row_number, record, str(problem), problem.fields))
     return rows_frame(rows), quarantined
 
 
@@ -96,15 +108,16 @@ def validate_record(
     record: Mapping[str, object], fmt: RecordFormat, date_cache: dict | None = None
 ) -> dict:
     """Return the record as typed raw-table values, or raise RecordError listing every problem."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     text = {column: _field(record, fmt, column) for column in fmt.fields}
     row: dict[str, object] = {}
 
     for column in _REQUIRED_TEXT + ("time_period", "period_start", "period_end"):
+        label = fmt.label(column)
         if text[column] is None:
-            problems.append(f"{fmt.label(column)} is missing")
+            problems.append(((label,), f"{label} is missing"))
         elif text[column] == "":
-            problems.append(f"{fmt.label(column)} is empty")
+            problems.append(((label,), f"{label} is empty"))
     for column in _REQUIRED_TEXT:
         row[column] = text[column]
     for column in _OPTIONAL_TEXT:
@@ -115,15 +128,21 @@ def validate_record(
         row[column] = _parse_date(text[column], fmt, column, problems, date_cache)
     start, end = row["period_start"], row["period_end"]
     if start is not None and end is not None and start > end:
+        start_label, end_label = fmt.label("period_start"), fmt.label("period_end")
         problems.append(
-            f"{fmt.label('period_start')} {text['period_start']} is after "
-            f"{fmt.label('period_end')} {text['period_end']}"
+            (
+                (start_label, end_label),
+                f"{start_label} {text['period_start']} is after {end_label} {text['period_end']}",
+            )
         )
     for column in _NUMBERS:
         row[column] = _parse_number(text[column], fmt.label(column), problems)
 
     if problems:
-        raise RecordError("; ".join(problems))
+        raise RecordError(
+            "; ".join(message for _, message in problems),
+            fields=[label for labels, _ in problems for label in labels],
+        )
     return row
 
 
@@ -149,7 +168,7 @@ def _field(record: Mapping[str, object], fmt: RecordFormat, column: str) -> str 
     return None
 
 
-def _parse_int(text: str | None, label: str, problems: list[str]) -> int | None:
+def _parse_int(text: str | None, label: str, problems: list[Problem]) -> int | None:
     if not text:
         return None
     try:
@@ -162,12 +181,12 @@ def _parse_int(text: str | None, label: str, problems: list[str]) -> int | None:
         number = math.nan
     if math.isfinite(number) and number.is_integer():
         return int(number)  # JSON may carry 3 as 3.0
-    problems.append(f"{label} {text!r} is not an integer")
+    problems.append(((label,), f"{label} {text!r} is not an integer"))
     return None
 
 
 def _parse_date(
-    text: str | None, fmt: RecordFormat, column: str, problems: list[str], cache: dict | None
+    text: str | None, fmt: RecordFormat, column: str, problems: list[Problem], cache: dict | None
 ) -> date | None:
     if not text:
         return None
@@ -179,12 +198,12 @@ def _parse_date(
             cache[text] = f"{fmt.label(column)} {text!r} is not a {fmt.date_description} date"
     parsed = cache[text]
     if isinstance(parsed, str):
-        problems.append(parsed)
+        problems.append(((fmt.label(column),), parsed))
         return None
     return parsed
 
 
-def _parse_number(text: str | None, label: str, problems: list[str]) -> float | None:
+def _parse_number(text: str | None, label: str, problems: list[Problem]) -> float | None:
     if not text:
         return None  # gap rows and suppressed estimates have no value
     try:
@@ -192,6 +211,6 @@ def _parse_number(text: str | None, label: str, problems: list[str]) -> float | 
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        problems.append(f"{label} {text!r} is not a number")
+        problems.append(((label,), f"{label} {text!r} is not a number"))
         return None
     return number

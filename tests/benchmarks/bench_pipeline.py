@@ -97,6 +97,8 @@ def bench_scale(scale: float) -> dict:
     with (
         tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale}-") as tmp,
         _env(
+            # Everything the run writes (landing files included) stays in the temporary folder.
+            MINDPULSE_DATA_DIR=tmp,
             MINDPULSE_DUCKDB_PATH=str(Path(tmp) / "warehouse" / "mindpulse.duckdb"),
             MINDPULSE_SAMPLE_SCALE=str(scale),
         ),

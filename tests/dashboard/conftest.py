@@ -9,16 +9,18 @@ import pytest
 from tests.dashboard.dashboard_fixtures import Warehouse, build_warehouse, publish
 
 
-def _point_settings_at(monkeypatch: pytest.MonkeyPatch, working: Path) -> Warehouse:
-    monkeypatch.setenv("MINDPULSE_WAREHOUSE", "duckdb")
-    monkeypatch.setenv("MINDPULSE_DUCKDB_PATH", str(working))
-    return Warehouse(working, working.parent / "published" / working.name)
+def _point_settings_at(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Warehouse:
+    target = Warehouse(data_dir)
+    for name, value in target.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MINDPULSE_DUCKDB_PATH", raising=False)
+    return target
 
 
 @pytest.fixture
 def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
     """A published warehouse (and a working file) that the dashboard is pointed at."""
-    target = _point_settings_at(monkeypatch, tmp_path / "warehouse" / "mindpulse.duckdb")
+    target = _point_settings_at(monkeypatch, tmp_path / "data")
     build_warehouse(target.working_path)
     publish(target.published_path)
     return target
@@ -27,4 +29,4 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
 @pytest.fixture
 def unpublished_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
     """Settings pointing at a location where nothing has been published yet."""
-    return _point_settings_at(monkeypatch, tmp_path / "warehouse" / "mindpulse.duckdb")
+    return _point_settings_at(monkeypatch, tmp_path / "data")

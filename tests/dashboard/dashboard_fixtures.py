@@ -258,11 +258,20 @@ def publish(published: Path, value_offset: float = 0.0) -> None:
 
 @dataclass(frozen=True)
 class Warehouse:
-    working_path: Path  # the pipeline's file (MINDPULSE_DUCKDB_PATH)
-    published_path: Path  # the copy the dashboard reads
+    data_dir: Path  # MINDPULSE_DATA_DIR; both files below live in it by default
+
+    @property
+    def working_path(self) -> Path:
+        """The pipeline's file."""
+        return self.data_dir / "warehouse" / "mindpulse.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        """The copy the dashboard reads."""
+        return self.data_dir / "warehouse" / "published" / "mindpulse.duckdb"
 
     def env(self) -> dict[str, str]:
-        return {"MINDPULSE_WAREHOUSE": "duckdb", "MINDPULSE_DUCKDB_PATH": str(self.working_path)}
+        return {"MINDPULSE_WAREHOUSE": "duckdb", "MINDPULSE_DATA_DIR": str(self.data_dir)}
 
 
 def latest_value(signal: str, group: tuple[str, str], value_offset: float = 0.0) -> float:

@@ -22,8 +22,10 @@ def test_snowflake_switch_uses_the_shared_settings(monkeypatch):
 
 def test_duckdb_switch_reads_the_published_copy_and_needs_no_snowflake(monkeypatch, tmp_path):
     monkeypatch.delenv("MINDPULSE_WAREHOUSE", raising=False)
-    monkeypatch.setenv("MINDPULSE_DUCKDB_PATH", str(tmp_path / "w" / "mindpulse.duckdb"))
+    monkeypatch.setenv("MINDPULSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MINDPULSE_DUCKDB_PATH", str(tmp_path / "w" / "x.duckdb"))
     target = current_target()
     assert target.kind == "duckdb"
-    assert target.duckdb_path == tmp_path / "w" / "published" / "mindpulse.duckdb"
+    # In the data folder, named after the warehouse file, wherever that file is.
+    assert target.duckdb_path == tmp_path / "data" / "warehouse" / "published" / "x.duckdb"
     assert snowflake_connection_kwargs() == {}

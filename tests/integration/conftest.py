@@ -21,17 +21,27 @@ class Workspace:
     progress: io.StringIO | None = None
 
     @property
+    def data_dir(self) -> Path:
+        """The workspace's data folder (MINDPULSE_DATA_DIR); every path below derives from it."""
+        return self.root / "data"
+
+    @property
     def warehouse(self) -> Path:
-        return self.root / "warehouse" / "mindpulse.duckdb"
+        return self.data_dir / "warehouse" / "mindpulse.duckdb"
 
     @property
     def published(self) -> Path:
-        return self.root / "warehouse" / "published" / "mindpulse.duckdb"
+        return self.data_dir / "warehouse" / "published" / "mindpulse.duckdb"
+
+    @property
+    def landing(self) -> Path:
+        return self.data_dir / "landing"
 
     def run(self, **env: str) -> dg.ExecuteInProcessResult:
         """Materialize the whole weekly job with these extra MINDPULSE_* variables."""
         with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("MINDPULSE_DUCKDB_PATH", str(self.warehouse))
+            # Only the data folder is set: the warehouse path is derived from it, as by default.
+            mp.setenv("MINDPULSE_DATA_DIR", str(self.data_dir))
             mp.setenv("DAGSTER_HOME", str(self.root / "dagster_home"))
             for name, value in env.items():
                 mp.setenv(name, value)
@@ -77,6 +87,9 @@ def new_workspace(tmp_path_factory) -> Iterator[Callable[[str], Workspace]]:
             "MINDPULSE_SOURCES",
             "MINDPULSE_CDC_PULSE_FILE",
             "MINDPULSE_SAMPLE_SCALE",
+            "MINDPULSE_DUCKDB_PATH",
+            "MINDPULSE_DATA_DIR",
+            "MINDPULSE_LANDING_RETENTION_DAYS",
         ):
             mp.delenv(variable, raising=False)
 

@@ -82,6 +82,16 @@ def test_a_second_run_leaves_the_same_row_counts(workspace, first_run):
     assert second.success
     assert {table: workspace.count(table) for table in TABLES} == before
     assert workspace.count("raw.load_batches") == 2
+    # The same sample is landed once; both loads name that one file.
+    [landed] = (workspace.landing / "cdc_pulse").iterdir()
+    paths = workspace.query("select distinct landing_path from raw.load_batches")
+    assert paths == [(str(landed),)]
+
+
+def test_nothing_is_written_outside_the_data_folder(workspace, first_run):
+    # Only MINDPULSE_DATA_DIR (and DAGSTER_HOME, if the instance wrote to it) in the workspace.
+    assert {path.name for path in workspace.root.iterdir()} <= {"data", "dagster_home"}
+    assert sorted(path.name for path in workspace.data_dir.iterdir()) == ["landing", "warehouse"]
 
 
 def test_the_real_cdc_export_runs_end_to_end(new_workspace, real_cdc_export):

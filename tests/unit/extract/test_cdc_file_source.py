@@ -89,8 +89,27 @@ def test_bad_rows_are_quarantined_with_precise_reasons(small_export_text, write_
         14: "the line has 15 fields but the header has 14",
     }
     assert batch.rows_in == len(batch.rows) + len(batch.quarantined) == 14
-    assert batch.quarantined[0].record["Time Period Start Date"] == "13/45/2021"
-    assert batch.quarantined[-1].record["_extra_fields"] == ["surplus"]
+    # Not the record itself: the fields complained about, and an excerpt that starts with them.
+    assert {q.row_number: q.field_names for q in batch.quarantined} == {
+        9: ("Time Period Start Date",),
+        10: ("Value",),
+        11: ("Subgroup",),
+        12: ("Time Period",),
+        13: ("Time Period Start Date", "Time Period End Date"),
+        14: ("_extra_fields",),
+    }
+    assert batch.quarantined[0].excerpt.startswith("Time Period Start Date='13/45/2021'; ")
+    assert batch.quarantined[-1].excerpt.startswith("_extra_fields='surplus'; Indicator=")
+    assert all(len(q.excerpt) <= 200 for q in batch.quarantined)
+
+
+def test_a_short_line_names_the_columns_it_lacks(small_export_text, write_export):
+    short = GOOD.rsplit(",", 3)[0]  # ends after Low CI: no High CI, interval text, quartile
+    text = small_export_text + short + "\n"
+    batch = extract_cdc_pulse("file", file_path=write_export(text), max_bad_share=0.5)
+    [quarantined] = batch.quarantined
+    assert quarantined.reason == "the line has 11 fields but the header has 14"
+    assert quarantined.field_names == ("High CI", "Confidence Interval", "Quartile Range")
 
 
 def test_domain_ranges_are_left_to_dbt(small_export_text, write_export):

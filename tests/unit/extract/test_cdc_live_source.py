@@ -82,6 +82,12 @@ def test_malformed_live_records_are_quarantined(soda_server, soda_records):
         (9, "indicator is missing"),
         (10, "the record is not a JSON object"),
     ]
+    assert [q.field_names for q in batch.quarantined] == [
+        ("time_period_start_date",),
+        ("indicator",),
+        (),
+    ]
+    assert batch.quarantined[2].excerpt == "_value='not an object'"
     assert batch.rows_in == 10
 
 

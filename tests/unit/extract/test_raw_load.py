@@ -9,8 +9,10 @@ import json
 import duckdb
 import pytest
 
+from extract import raw_load
 from extract.batch import ExtractError, QuarantinedRecord
 from extract.cdc_pulse import extract_cdc_pulse
+from extract.cdc_pulse.file_source import EXPORT_COLUMNS
 from extract.cdc_pulse.records import RAW_COLUMNS
 from extract.landing import land_payload
 from extract.raw_load import LOAD_COLUMNS, load_batch
@@ -38,12 +40,14 @@ def test_tables_follow_the_contract(warehouse, sample_batch, tmp_path):
     ]
     assert [(c[0], c[1], c[2]) for c in described] == expected
     quarantine = [c[:2] for c in warehouse.execute("DESCRIBE raw.quarantine").fetchall()]
+    # Where the record is and what is wrong with it; never the record itself.
     assert quarantine == [
         ("source", "VARCHAR"),
-        ("record", "VARCHAR"),
-        ("reason", "VARCHAR"),
         ("batch_id", "VARCHAR"),
         ("row_number", "INTEGER"),
+        ("reason", "VARCHAR"),
+        ("field_names", "VARCHAR"),
+        ("excerpt", "VARCHAR"),
         ("quarantined_at", "TIMESTAMP"),
     ]
     batches = [c[0] for c in warehouse.execute("DESCRIBE raw.load_batches").fetchall()]
@@ -85,7 +89,7 @@ def test_a_new_load_replaces_the_previous_one(
 
 
 def test_load_metadata_and_quarantine_rows(warehouse, sample_batch, tmp_path):
-    landing = land_payload(sample_batch, tmp_path / "landing")
+    landing = land_payload(sample_batch, tmp_path / "landing").path
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     result = load_batch(warehouse, sample_batch, landing)
     after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -108,11 +112,16 @@ def test_load_metadata_and_quarantine_rows(warehouse, sample_batch, tmp_path):
     ).fetchall()
     assert meta == [(sample_batch.batch_id, result.loaded_at, "sample")]
     quarantined = warehouse.execute(
-        "SELECT source, record, reason, batch_id, row_number FROM raw.quarantine"
+        "SELECT source, excerpt, reason, batch_id, row_number, field_names FROM raw.quarantine"
         " ORDER BY row_number"
     ).fetchall()
     assert [q[2] for q in quarantined] == [q.reason for q in sample_batch.quarantined]
-    assert json.loads(quarantined[1][1])["Value"] == "n/a"
+    assert quarantined[1][1].startswith("Value='n/a'; Indicator='Symptoms of Anxiety Disorder'")
+    assert [json.loads(q[5]) for q in quarantined] == [
+        ["Time Period Start Date"],
+        ["Value"],
+        ["Subgroup"],
+    ]
     assert {(q[0], q[3]) for q in quarantined} == {("cdc_pulse", sample_batch.batch_id)}
     # Row numbers point into the landed file: the header is line 1, record n is line n + 1.
     lines = landing.read_text().splitlines()
@@ -132,15 +141,18 @@ def test_a_failure_mid_load_leaves_the_warehouse_unchanged(warehouse, sample_bat
 
 
 def test_a_python_error_mid_load_is_rolled_back(
-    warehouse, sample_batch, small_export_text, write_export, tmp_path
+    warehouse, sample_batch, small_export_text, write_export, tmp_path, monkeypatch
 ):
     load_batch(warehouse, sample_batch, tmp_path / "x.csv")
     before = counts(warehouse)
     other = extract_cdc_pulse("file", file_path=write_export(small_export_text))
-    circular: dict = {"Indicator": "x"}
-    circular["self"] = circular  # json.dumps fails after the rows were replaced
-    failing = dataclasses.replace(other, quarantined=[QuarantinedRecord(9, circular, "bad")])
-    with pytest.raises(ValueError, match="Circular reference"):
+    failing = dataclasses.replace(other, quarantined=[QuarantinedRecord(9, "bad")])
+
+    def fail_after_the_rows_were_replaced(*args):
+        raise ValueError("writing the quarantine failed")
+
+    monkeypatch.setattr(raw_load, "_insert_quarantine", fail_after_the_rows_were_replaced)
+    with pytest.raises(ValueError, match="writing the quarantine failed"):
         load_batch(warehouse, failing, tmp_path / "y.csv")
     assert counts(warehouse) == before
 
@@ -173,7 +185,7 @@ def test_unknown_tables_are_refused(warehouse, sample_batch, tmp_path):
 
 def test_the_real_export_loads_completely(warehouse, real_export, tmp_path):
     batch = extract_cdc_pulse("file", file_path=real_export)
-    landing = land_payload(batch, tmp_path / "landing")
+    landing = land_payload(batch, tmp_path / "landing").path
     result = load_batch(warehouse, batch, landing)
     assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (16_794, 16_794, 0)
     gap, suppressed, national = warehouse.execute(
@@ -184,3 +196,112 @@ def test_the_real_export_loads_completely(warehouse, real_export, tmp_path):
         " FROM raw.cdc_pulse_indicators"
     ).fetchall()[0]
     assert (gap, suppressed, national) == (702, 5, 3 * 72)
+
+
+# --- privacy of raw.quarantine --------------------------------------------------------------
+
+HEADER = ",".join(EXPORT_COLUMNS)
+GOOD = (
+    "Symptoms of Depressive Disorder,By Sex,United States,Female,2,14,"
+    '"Sep 2 - Sep 14, 2020",09/02/2020,09/14/2020,28.4,27.0,29.8,27.0 - 29.8,'
+)
+EMAIL, PHONE, REDDIT_USER = "jane.doe@example.com", "+1 (555) 123-4567", "u/someone"
+# A record with personal data in a field that fails validation (Value, Low CI: echoed by
+# their reasons) and in one that passes (Subgroup: only in the excerpt).
+PERSONAL_LINE = GOOD.replace(",Female,", f",write to {EMAIL},").replace(
+    ",28.4,27.0,", f",call {PHONE},ask {REDDIT_USER},"
+)
+PERSONAL_FRAGMENTS = (EMAIL, "jane.doe", "example.com", "555", "123-4567", REDDIT_USER, "someone")
+
+
+def raw_text_values(conn) -> list[str]:
+    """Every non-null value of every VARCHAR column of every table in the raw schema."""
+    columns = conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'raw' AND data_type = 'VARCHAR'"
+    ).fetchall()
+    assert {table for table, _ in columns} == {"cdc_pulse_indicators", "quarantine", "load_batches"}
+    values = []
+    for table, column in columns:
+        rows = conn.execute(f'SELECT "{column}" FROM raw."{table}" WHERE "{column}" IS NOT NULL')
+        values += [value for (value,) in rows.fetchall()]
+    return values
+
+
+def test_a_quarantined_record_leaves_no_personal_data_in_the_warehouse(
+    warehouse, write_export, tmp_path
+):
+    path = write_export("\n".join([HEADER, GOOD, PERSONAL_LINE, GOOD]) + "\n")
+    batch = extract_cdc_pulse("file", file_path=path, max_bad_share=0.5)
+    load_batch(warehouse, batch, tmp_path / "landed.csv")
+
+    [(reason, fields, excerpt)] = warehouse.execute(
+        "SELECT reason, field_names, excerpt FROM raw.quarantine"
+    ).fetchall()
+    assert reason == "Value 'call [phone]' is not a number; Low CI 'ask [username]' is not a number"
+    assert json.loads(fields) == ["Value", "Low CI"]
+    assert excerpt.startswith("Value='call [phone]'; Low CI='ask [username]'; Indicator=")
+    assert "Subgroup='write to [email]'" in excerpt
+    values = raw_text_values(warehouse)
+    assert len(values) > 2 * len(batch.rows)  # the scan did read the loaded rows too
+    leaks = {fragment for fragment in PERSONAL_FRAGMENTS for v in values if fragment in v}
+    assert leaks == set()
+
+
+def test_the_quarantine_excerpt_is_bounded(warehouse, write_export, tmp_path):
+    long_line = GOOD.replace("Symptoms of Depressive Disorder", "Symptoms " * 100).replace(
+        ",28.4,", ",n/a,"
+    )
+    path = write_export("\n".join([HEADER, GOOD, long_line]) + "\n")
+    batch = extract_cdc_pulse("file", file_path=path, max_bad_share=0.5)
+    load_batch(warehouse, batch, tmp_path / "landed.csv")
+    [(excerpt,)] = warehouse.execute("SELECT excerpt FROM raw.quarantine").fetchall()
+    assert len(excerpt) == 200 and excerpt.endswith("…")
+    assert excerpt.startswith("Value='n/a'; Indicator='Symptoms Symptoms")
+
+
+# --- migrating raw.quarantine from the layout that kept whole records -----------------------
+
+LEGACY_QUARANTINE = """
+    CREATE SCHEMA raw;
+    CREATE TABLE raw.quarantine (
+        source VARCHAR, record VARCHAR, reason VARCHAR, batch_id VARCHAR,
+        row_number INTEGER, quarantined_at TIMESTAMP
+    );
+    INSERT INTO raw.quarantine VALUES ('cdc_pulse', '{"Subgroup": "jane.doe@example.com"}',
+        'Value ''n/a'' is not a number', 'cdc_pulse-file-old', 2, TIMESTAMP '2025-01-01');
+"""
+
+
+def quarantine_layout(conn) -> list[str]:
+    return [c[0] for c in conn.execute("DESCRIBE raw.quarantine").fetchall()]
+
+
+def test_a_quarantine_with_the_old_layout_is_migrated_on_load(warehouse, sample_batch, tmp_path):
+    warehouse.execute(LEGACY_QUARANTINE)
+    load_batch(warehouse, sample_batch, tmp_path / "x.csv")
+    assert quarantine_layout(warehouse) == [name for name, _ in raw_load.QUARANTINE_COLUMNS]
+    rows = warehouse.execute("SELECT batch_id, row_number FROM raw.quarantine").fetchall()
+    assert {batch_id for batch_id, _ in rows} == {sample_batch.batch_id}
+    assert len(rows) == 3
+    assert not any("jane.doe" in value for value in raw_text_values(warehouse))
+
+
+def test_a_failed_load_keeps_the_old_quarantine_as_it_was(warehouse, sample_batch, tmp_path):
+    warehouse.execute(LEGACY_QUARANTINE)
+    broken_rows = sample_batch.rows.copy()
+    broken_rows["period_start"] = None
+    broken = dataclasses.replace(sample_batch, rows=broken_rows)
+    with pytest.raises(duckdb.ConstraintException):
+        load_batch(warehouse, broken, tmp_path / "x.csv")
+    # The migration is part of the load's transaction: rolled back with it.
+    assert "record" in quarantine_layout(warehouse)
+    assert warehouse.execute("SELECT batch_id FROM raw.quarantine").fetchall() == [
+        ("cdc_pulse-file-old",)
+    ]
+
+
+def test_a_quarantine_of_another_unknown_layout_is_reported(warehouse, sample_batch, tmp_path):
+    warehouse.execute("CREATE SCHEMA raw; CREATE TABLE raw.quarantine (source VARCHAR)")
+    with pytest.raises(ExtractError, match="raw.quarantine exists with columns"):
+        load_batch(warehouse, sample_batch, tmp_path / "x.csv")

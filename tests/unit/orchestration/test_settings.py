@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,17 @@ from orchestration.settings import (
     load_settings,
 )
 
+DATA_DIR = "/srv/mindpulse-data"
+ELSEWHERE = "/some/dir/x.duckdb"
+# Every combination of the two path variables; an empty value counts as unset.
+PATH_COMBINATIONS = {
+    "neither": {},
+    "only the data folder": {"MINDPULSE_DATA_DIR": DATA_DIR},
+    "only the warehouse file": {"MINDPULSE_DUCKDB_PATH": ELSEWHERE},
+    "both": {"MINDPULSE_DATA_DIR": DATA_DIR, "MINDPULSE_DUCKDB_PATH": ELSEWHERE},
+    "both empty": {"MINDPULSE_DATA_DIR": "", "MINDPULSE_DUCKDB_PATH": "  "},
+}
+
 
 def test_defaults_need_no_environment():
     settings = load_settings({})
@@ -25,6 +38,43 @@ def test_defaults_need_no_environment():
     # The dashboard reads a published copy, never the file the pipeline writes.
     assert settings.published_duckdb_path != settings.duckdb_path
     assert settings.published_duckdb_path.name == settings.duckdb_path.name
+    # One data folder holds everything MindPulse writes.
+    assert settings.data_dir == PROJECT_ROOT / "data"
+    for path in (settings.landing_dir, settings.logs_dir, settings.published_duckdb_path):
+        assert path.is_relative_to(settings.data_dir)
+    assert settings.landing_retention_days == 30
+
+
+def test_the_data_folder_holds_the_warehouse_and_everything_else():
+    settings = load_settings({"MINDPULSE_DATA_DIR": DATA_DIR})
+    assert settings.duckdb_path == Path(DATA_DIR) / "warehouse" / "mindpulse.duckdb"
+    assert settings.landing_dir == Path(DATA_DIR) / "landing"
+    assert settings.logs_dir == Path(DATA_DIR) / "logs"
+    assert settings.published_duckdb_path == (
+        Path(DATA_DIR) / "warehouse" / "published" / "mindpulse.duckdb"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "data_dir"),
+    [
+        ({"MINDPULSE_DUCKDB_PATH": ELSEWHERE}, PROJECT_ROOT / "data"),
+        ({"MINDPULSE_DUCKDB_PATH": ELSEWHERE, "MINDPULSE_DATA_DIR": DATA_DIR}, Path(DATA_DIR)),
+    ],
+)
+def test_an_explicit_warehouse_file_moves_only_the_warehouse(env, data_dir):
+    settings = load_settings(env)
+    assert settings.duckdb_path == Path(ELSEWHERE)
+    assert settings.data_dir == data_dir
+    # Nothing lands next to the warehouse file or in its grandparent folder (/some).
+    for path in (settings.landing_dir, settings.logs_dir, settings.published_duckdb_path):
+        assert path.is_relative_to(data_dir) and not path.is_relative_to("/some")
+    # The published copy is named after its warehouse file.
+    assert settings.published_duckdb_path == data_dir / "warehouse" / "published" / "x.duckdb"
+
+
+def test_landing_retention_is_configurable():
+    assert load_settings({"MINDPULSE_LANDING_RETENTION_DAYS": " 7 "}).landing_retention_days == 7
 
 
 def test_file_variable_switches_only_that_source_to_file_mode(tmp_path):
@@ -48,6 +98,11 @@ def test_live_mode_is_the_default_for_every_source_when_asked():
         ({"MINDPULSE_SAMPLE_SCALE": "big"}, "must be a positive number"),
         ({"MINDPULSE_SAMPLE_SCALE": "0"}, "must be a positive number"),
         ({"MINDPULSE_DUCKDB_PATH": "rel/x.duckdb"}, "must be an absolute path"),
+        ({"MINDPULSE_DATA_DIR": "data"}, "MINDPULSE_DATA_DIR must be an absolute path"),
+        ({"MINDPULSE_LANDING_RETENTION_DAYS": "0"}, "must be a positive whole number of days"),
+        ({"MINDPULSE_LANDING_RETENTION_DAYS": "-3"}, "must be a positive whole number of days"),
+        ({"MINDPULSE_LANDING_RETENTION_DAYS": "1.5"}, "must be a positive whole number of days"),
+        ({"MINDPULSE_LANDING_RETENTION_DAYS": "month"}, "'month' must be a positive whole"),
         ({"MINDPULSE_CDC_PULSE_FILE": "/nonexistent/cdc.csv"}, "does not point to a readable"),
     ],
 )
@@ -56,15 +111,39 @@ def test_bad_values_raise_errors_that_say_what_to_do(env, message):
         load_settings(env)
 
 
+def dbt_rendered_duckdb_path(env: dict[str, str]) -> Path:
+    """The DuckDB file dbt makes of profiles.yml under `env`, rendered by dbt's own renderer.
+
+    dbt runs with its working directory in dbt_project/ (CLI and Dagster alike), so a relative
+    result is resolved against that folder.
+    """
+    from dbt.config.profile import read_profile
+    from dbt.config.renderer import ProfileRenderer
+    from dbt_common.context import set_invocation_context
+
+    def render() -> str:
+        set_invocation_context(dict(env))  # the environment dbt's env_var() reads
+        profile = read_profile(str(DBT_PROJECT_DIR))["mindpulse"]
+        return ProfileRenderer({}).render_data(profile)["outputs"]["duckdb"]["path"]
+
+    # A copied context keeps this invocation context away from every other test.
+    rendered = contextvars.copy_context().run(render)
+    return Path(os.path.normpath(DBT_PROJECT_DIR / rendered))
+
+
 def test_dbt_profile_defaults_point_at_the_same_duckdb_file():
     profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["mindpulse"]
     assert "MINDPULSE_WAREHOUSE" in profile["target"]
     path_template = profile["outputs"]["duckdb"]["path"]
     assert "MINDPULSE_DUCKDB_PATH" in path_template
-    default = path_template.split("'")[3]  # env_var('NAME', 'default')
-    # dbt runs with its working directory in dbt_project/ (CLI and Dagster alike).
-    assert (DBT_PROJECT_DIR / default).resolve() == DEFAULT_DUCKDB_PATH
+    assert "MINDPULSE_DATA_DIR" in path_template
+    assert dbt_rendered_duckdb_path({}) == DEFAULT_DUCKDB_PATH
     assert profile["outputs"]["duckdb"]["threads"] == 1
+
+
+@pytest.mark.parametrize("env", PATH_COMBINATIONS.values(), ids=PATH_COMBINATIONS.keys())
+def test_dbt_profile_and_settings_resolve_the_same_duckdb_file(env):
+    assert dbt_rendered_duckdb_path(env) == load_settings(env).duckdb_path
 
 
 def test_only_the_settings_module_reads_the_environment():
