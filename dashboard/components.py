@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.labels import model_label
 from dashboard.warehouse import DataUnavailable, NothingPublished
 
 CRISIS_RESOURCES_MARKDOWN = """
@@ -101,7 +102,7 @@ def _format(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 
 def metrics_panel(metrics: dict[str, Any] | None) -> None:
-    """Backtest metrics of one series next to its forecast, with the naive baseline."""
+    """The chosen model and its backtest next to the forecast, against the naive baseline."""
     st.markdown("#### How good is this forecast?")
     if metrics is None:
         st.info(
@@ -110,22 +111,47 @@ def metrics_panel(metrics: dict[str, Any] | None) -> None:
         )
         return
 
+    model = metrics.get("model_name")
+    if model:
+        st.markdown(f"**Model:** {model_label(model)}")
+        st.caption(
+            "Chosen for this series by its backtest, among: "
+            + ", ".join(model_label(name.strip()) for name in str(metrics["candidates"]).split(","))
+            + "."
+        )
+    relative = _number(metrics.get("relative_mae"))
+    coverage = _number(metrics.get("interval_coverage_80"))
+    top = st.columns(2)
+    top[0].metric(
+        "Error vs naive",
+        "—" if relative is None else f"{relative:.2f}×",
+        help="Mean absolute error relative to the naive last-value forecast on the same "
+        "backtest periods: below 1 means fewer errors than carrying the last value forward.",
+    )
+    top[1].metric(
+        "80% interval coverage",
+        "—" if coverage is None else f"{coverage:.0%}",
+        help="Share of backtest values that fell inside the forecast's 80% interval; close "
+        "to 80% means the shaded band is honest about the uncertainty.",
+    )
     columns = st.columns(2)
     for index, (label, unit, help_text) in enumerate(BACKTEST_METRICS):
-        model = _number(metrics.get(label.lower()))
+        value = _number(metrics.get(label.lower()))
         naive = _number(metrics.get(f"naive_{label.lower()}"))
-        delta = None if model is None or naive is None else f"{model - naive:+.2f} vs naive"
+        delta = None if value is None or naive is None else f"{value - naive:+.2f} vs naive"
         columns[index % 2].metric(
             label,
-            _format(model, unit),
+            _format(value, unit),
             delta=delta,
             delta_color="inverse",  # lower error than the baseline is the good direction
             help=f"{help_text} Naive baseline: {_format(naive, unit)}.",
         )
 
     beats = metrics.get("beats_naive")
-    n_folds = metrics.get("n_folds")
-    folds_text = f"{int(n_folds)} rolling-origin folds" if _number(n_folds) else "the backtest"
+    scored = _number(metrics.get("n_scored_folds"))
+    folds_text = (
+        f"{int(scored)} backtest folds that did not choose the model" if scored else "the backtest"
+    )
     if beats is None or pd.isna(beats):
         st.caption(f"Compared with the naive last-value forecast over {folds_text}.")
     elif bool(beats):
@@ -154,6 +180,9 @@ def metrics_panel(metrics: dict[str, Any] | None) -> None:
         details.append(f"model {metrics['model_version']}")
     if details:
         st.caption("Backtest: " + " · ".join(details) + ".")
+    if metrics.get("backtest_note"):
+        with st.expander("How the backtest was done"):
+            st.write(metrics["backtest_note"])
 
 
 def cadence_note(metrics: dict[str, Any] | None) -> None:

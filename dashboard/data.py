@@ -55,8 +55,8 @@ def series_forecast(key: str) -> pd.DataFrame:
     """ml.forecasts rows of one series (in-sample fit and future), in time order."""
     return run_query(
         """
-        select ds, y, yhat, yhat_lower, yhat_upper, is_forecast, model_version, run_id,
-               created_at
+        select ds, y, yhat, yhat_lower, yhat_upper, is_forecast, model_name, model_version,
+               run_id, created_at
         from ml.forecasts
         where series_key = ?
         order by ds
@@ -69,9 +69,11 @@ def series_metrics(key: str) -> dict[str, Any] | None:
     """The backtest metrics row of one series from ml.forecast_metrics, or None."""
     frame = run_query(
         """
-        select n_obs, train_start, train_end, step_days, horizon_periods, n_folds,
+        select model_name, candidates, n_obs, train_start, train_end, step_days,
+               horizon_periods, n_folds, n_scored_folds, scored_points,
                mae, rmse, mape, mase, naive_mae, naive_rmse, naive_mape, naive_mase,
-               beats_naive, cadence_note, model_version, run_id, created_at
+               relative_mae, interval_coverage_80, beats_naive, backtest_note, cadence_note,
+               model_version, run_id, created_at
         from ml.forecast_metrics
         where series_key = ?
         order by created_at desc

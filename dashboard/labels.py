@@ -32,6 +32,17 @@ CADENCE_LABELS = {
     "four_weekly": "every four weeks",
 }
 
+# ml_assets.candidates names -> what a reader is told.
+MODEL_LABELS = {
+    "naive": "Naive (last value carried forward)",
+    "window_mean_3": "Mean of the last 3 periods",
+    "drift": "Random walk with drift",
+    "auto_ets": "Exponential smoothing (AutoETS)",
+    "damped_ets": "Damped-trend exponential smoothing",
+    "auto_theta": "Theta method (AutoTheta)",
+    "prophet": "Prophet",
+}
+
 INDICATOR_EXPLANATION = (
     "Share of adults (18+) in the U.S. Census Bureau Household Pulse Survey who reported "
     "symptoms on more than half the days or nearly every day (PHQ-2 / GAD-2 screening "
@@ -45,6 +56,10 @@ def signal_label(signal: str) -> str:
 
 def group_type_label(group_type: str) -> str:
     return GROUP_TYPE_LABELS.get(group_type, group_type.replace("_", " ").capitalize())
+
+
+def model_label(model_name: str) -> str:
+    return MODEL_LABELS.get(model_name, model_name)
 
 
 def cadence_label(cadence: str) -> str:

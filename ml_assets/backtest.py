@@ -207,9 +207,7 @@ def score_nested(
     chosen: list[str | None] = [None] + [choose(results, j, baseline) for j in range(1, n_folds)]
     final = choose(results, n_folds, baseline) or baseline
     score = NestedScore(n_folds=n_folds, chosen_per_fold=chosen, final_choice=final)
-    score.candidates = {
-        name: _candidate_score(results, name, baseline) for name in results
-    }  # fmt: skip
+    score.candidates = {name: _candidate_score(results, name, baseline) for name in results}
     scored = [j for j in range(1, n_folds) if chosen[j] is not None]
     if not scored:
         return score
@@ -218,10 +216,12 @@ def score_nested(
     naive = np.concatenate([predictions[baseline][j] for j in scored])
     model_scaled, naive_scaled = [], []
     for j in scored:
-        model_scaled.append(scaled_errors(actuals[j], predictions[chosen[j]][j], trains[j],
-                                          shift_indexes[j]))  # fmt: skip
-        naive_scaled.append(scaled_errors(actuals[j], predictions[baseline][j], trains[j],
-                                          shift_indexes[j]))  # fmt: skip
+        model_scaled.append(
+            scaled_errors(actuals[j], predictions[chosen[j]][j], trains[j], shift_indexes[j])
+        )
+        naive_scaled.append(
+            scaled_errors(actuals[j], predictions[baseline][j], trains[j], shift_indexes[j])
+        )
     score.n_scored_folds = len(scored)
     score.scored_points = len(actual)
     score.mae, score.rmse, score.mape = mae(actual, model), rmse(actual, model), mape(actual, model)

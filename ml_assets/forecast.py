@@ -107,8 +107,13 @@ def forecast_series(series: Series, settings: ForecastSettings) -> SeriesForecas
     ds, y = frame["ds"], frame["y"].to_numpy(float)
     percent = series.unit == "percent"
     whole = _training(series, ds, y)
-    folds = plan_folds(ds, horizon_days=settings.horizon_days, shift_index=whole.shift_index,
-                       min_train=settings.min_train, max_folds=settings.max_folds)  # fmt: skip
+    folds = plan_folds(
+        ds,
+        horizon_days=settings.horizon_days,
+        shift_index=whole.shift_index,
+        min_train=settings.min_train,
+        max_folds=settings.max_folds,
+    )
     names = settings.candidates
     results = {name: [None] * len(folds) for name in names}
     points = {name: [None] * len(folds) for name in names}
@@ -129,8 +134,9 @@ def forecast_series(series: Series, settings: ForecastSettings) -> SeriesForecas
                 continue
             finally:
                 seconds[name] += time.perf_counter() - tick
-            results[name][j] = FoldForecast(np.abs(actual - p.mean),
-                                            (actual >= p.lower) & (actual <= p.upper))  # fmt: skip
+            results[name][j] = FoldForecast(
+                np.abs(actual - p.mean), (actual >= p.lower) & (actual <= p.upper)
+            )
             points[name][j] = p.mean
     score = score_nested(
         results,
@@ -163,17 +169,31 @@ def forecast_series(series: Series, settings: ForecastSettings) -> SeriesForecas
         "interval_coverage_80": score.interval_coverage,
         "beats_naive": score.beats_naive,
         "seconds": time.perf_counter() - started,
-        "backtest_note": backtest_note(folds, ds, score, prophet_folds=settings.prophet_folds,
-                                       shift_at=whole.shift_at, fell_back=chosen != score.final_choice),
-        "cadence_note": cadence_note(series, n_model=len(frame), step=step, periods=periods,
-                                     interval_width=0.8),
-    }  # fmt: skip
+        "backtest_note": backtest_note(
+            folds,
+            ds,
+            score,
+            prophet_folds=settings.prophet_folds,
+            shift_at=whole.shift_at,
+            fell_back=chosen != score.final_choice,
+        ),
+        "cadence_note": cadence_note(
+            series, n_model=len(frame), step=step, periods=periods, interval_width=0.8
+        ),
+    }
     candidates = [
-        {"series_key": series.key, "model_name": name, "chosen": name == chosen,
-         "n_folds": s.n_folds, "mae": s.mae, "relative_mae": s.relative_mae,
-         "interval_coverage_80": s.interval_coverage, "seconds": seconds.get(name, 0.0)}
+        {
+            "series_key": series.key,
+            "model_name": name,
+            "chosen": name == chosen,
+            "n_folds": s.n_folds,
+            "mae": s.mae,
+            "relative_mae": s.relative_mae,
+            "interval_coverage_80": s.interval_coverage,
+            "seconds": seconds.get(name, 0.0),
+        }
         for name, s in score.candidates.items()
-    ]  # fmt: skip
+    ]
     return SeriesForecast(rows, metrics, candidates, dict(seconds))
 
 
@@ -199,13 +219,22 @@ def _forecast_rows(
     future periods with the forecast and its interval."""
     fit = pd.DataFrame({"ds": ds.to_numpy(), "yhat": final.fitted})
     history = series.history[["ds", "y"]].merge(fit, on="ds", how="left")
-    ahead = pd.DataFrame({"ds": future.to_numpy(), "y": np.nan, "yhat": final.mean,
-                          "yhat_lower": final.lower, "yhat_upper": final.upper})  # fmt: skip
+    ahead = pd.DataFrame(
+        {
+            "ds": future.to_numpy(),
+            "y": np.nan,
+            "yhat": final.mean,
+            "yhat_lower": final.lower,
+            "yhat_upper": final.upper,
+        }
+    )
     return pd.concat(
-        [history.assign(yhat_lower=np.nan, yhat_upper=np.nan, is_forecast=False),
-         ahead.assign(is_forecast=True)],
+        [
+            history.assign(yhat_lower=np.nan, yhat_upper=np.nan, is_forecast=False),
+            ahead.assign(is_forecast=True),
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -226,8 +255,11 @@ class ForecastRun:
         return combined_hash(self.input_hashes)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"forecasts": self.forecasts, "forecast_metrics": self.metrics,
-                "forecast_candidates": self.candidates}  # fmt: skip
+        return {
+            "forecasts": self.forecasts,
+            "forecast_metrics": self.metrics,
+            "forecast_candidates": self.candidates,
+        }
 
 
 # input hashes -> stored rows per ml table (ml_assets.ml_tables.read_stored_results)
@@ -267,25 +299,37 @@ def forecast_all(
     fitted = _fit_all(to_fit, settings, n_jobs)
     logger.info(
         "forecast %d series: %d reused, %d fitted in %.1f s (n_jobs=%d)",
-        len(chosen), len(chosen) - len(to_fit), len(to_fit), time.perf_counter() - started,
+        len(chosen),
+        len(chosen) - len(to_fit),
+        len(to_fit),
+        time.perf_counter() - started,
         n_jobs,
-    )  # fmt: skip
+    )
 
     run = {"model_version": MODEL_VERSION, "run_id": run_id, "created_at": created_at}
     frames: dict[str, list[pd.DataFrame]] = {"forecasts": [], "metrics": [], "candidates": []}
     seconds: dict[str, float] = defaultdict(float)
     for s, result in zip(to_fit, fitted, strict=True):
-        key = {"series_key": s.key, "source": s.source, "signal": s.signal,
-               "group_type": s.group_type, "group_value": s.group_value}  # fmt: skip
+        key = {
+            "series_key": s.key,
+            "source": s.source,
+            "signal": s.signal,
+            "group_type": s.group_type,
+            "group_value": s.group_value,
+        }
         stamp = {"input_hash": hashes[s.key], **run}
-        frames["forecasts"].append(result.rows.assign(**key, model_name=result.metrics["model_name"],
-                                                      **stamp))  # fmt: skip
+        frames["forecasts"].append(
+            result.rows.assign(**key, model_name=result.metrics["model_name"], **stamp)
+        )
         frames["metrics"].append(pd.DataFrame([{**key, **result.metrics, **stamp}]))
         frames["candidates"].append(pd.DataFrame(result.candidates).assign(**stamp))
         for name, value in result.seconds.items():
             seconds[name] += value
-    for table, name in (("forecasts", "forecasts"), ("metrics", "forecast_metrics"),
-                        ("candidates", "forecast_candidates")):  # fmt: skip
+    for table, name in (
+        ("forecasts", "forecasts"),
+        ("metrics", "forecast_metrics"),
+        ("candidates", "forecast_candidates"),
+    ):
         if name in previous:
             frames[table].append(previous[name])
     return ForecastRun(

@@ -91,6 +91,7 @@ def cdc_pulse_indicators(
             "landing": "reused" if landing.reused else "landed",
             "landing_files_pruned": len(pruned),
         },
+        data_version=dg.DataVersion(batch.content_version()),
     )
     yield dg.AssetCheckResult(
         asset_key=CDC_PULSE_KEY,

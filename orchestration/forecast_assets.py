@@ -48,8 +48,19 @@ def reuse_metadata(run: ForecastRun) -> dict[str, dg.MetadataValue]:
 def accuracy_metadata(metrics: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     """The backtest in numbers a reader scans first: national series, medians, chosen models."""
     national = metrics[metrics["group_type"] == "national"]
-    table = national[["signal", "model_name", "n_scored_folds", "scored_points", "mae",
-                      "relative_mae", "mase", "naive_mase", "interval_coverage_80"]]  # fmt: skip
+    table = national[
+        [
+            "signal",
+            "model_name",
+            "n_scored_folds",
+            "scored_points",
+            "mae",
+            "relative_mae",
+            "mase",
+            "naive_mase",
+            "interval_coverage_80",
+        ]
+    ]
 
     def median(column: str) -> float:
         value = metrics[column].median()

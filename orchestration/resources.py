@@ -11,11 +11,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from packaging.version import Version
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
+from packaging.version import Version
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 

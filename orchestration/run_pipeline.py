@@ -57,6 +57,18 @@ def _root_message(error) -> str:
     return error.message.strip()
 
 
+def _notes(metadata) -> list[str]:
+    """What a progress line says besides rows: quarantined records, reused forecasts."""
+    notes = []
+    quarantined = metadata.get("rows_quarantined")
+    if quarantined is not None and quarantined.value:
+        notes.append(f"{quarantined.value} records quarantined")
+    reused, fitted = metadata.get("series_reused"), metadata.get("series_fitted")
+    if reused is not None and fitted is not None:
+        notes.append(f"series: {reused.value} reused, {fitted.value} fitted")
+    return notes
+
+
 STEP_END_STATUS = {"STEP_SUCCESS": "ok", "STEP_FAILURE": "FAILED", "STEP_SKIPPED": "skipped"}
 
 
@@ -89,9 +101,9 @@ class ProgressHandler(logging.Handler):
             progress.assets[materialization.asset_key.to_user_string()] = (
                 row_count.value if row_count is not None else None
             )
-            quarantined = materialization.metadata.get("rows_quarantined")
-            if quarantined is not None and quarantined.value:
-                progress.notes.append(f"{quarantined.value} records quarantined")
+            for note in _notes(materialization.metadata):
+                if note not in progress.notes:  # multi-assets repeat step-wide figures
+                    progress.notes.append(note)
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if evaluation.passed:

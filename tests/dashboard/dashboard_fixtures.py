@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ml_assets.ml_tables import ML_TABLES
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
 SOURCE = "cdc_pulse"
@@ -27,11 +29,17 @@ CADENCE_NOTE = (
 
 # Series that get a forecast, with backtest numbers the tests look for on the page.
 METRICS = {
-    ("anxiety_or_depression", "national", "United States"): {"mase": 0.873, "beats": True},
-    ("anxiety", "national", "United States"): {"mase": 0.791, "beats": True},
-    ("depression", "national", "United States"): {"mase": 1.137, "beats": False},
-    ("anxiety_or_depression", "age", "18 - 29 years"): {"mase": 0.654, "beats": True},
-}
+    ("anxiety_or_depression", "national", "United States"): {"mase": 0.873, "beats": True,
+                                                              "model": "auto_ets"},
+    ("anxiety", "national", "United States"): {"mase": 0.791, "beats": True,
+                                               "model": "window_mean_3"},
+    ("depression", "national", "United States"): {"mase": 1.137, "beats": False,
+                                                  "model": "naive"},
+    ("anxiety_or_depression", "age", "18 - 29 years"): {"mase": 0.654, "beats": True,
+                                                        "model": "prophet"},
+}  # fmt: skip
+CANDIDATES = "naive, window_mean_3, drift, auto_ets, damped_ets, auto_theta, prophet"
+BACKTEST_NOTE = "Backtest: 7 rolling-origin folds; the first fold only chooses."
 SIGNAL_BASE = {"anxiety_or_depression": 34.0, "anxiety": 28.0, "depression": 23.0}
 GROUP_OFFSET = {
     ("national", "United States"): 0.0,
@@ -94,7 +102,7 @@ def fct_signals_frame(offset: float = 0.0) -> pd.DataFrame:
 def forecasts_frame(signals: pd.DataFrame) -> pd.DataFrame:
     rows = []
     created = dt.datetime(2024, 10, 1, 12, 40)
-    for (signal, group_type, group_value), _ in METRICS.items():
+    for (signal, group_type, group_value), spec in METRICS.items():
         key = f"{SOURCE}|{signal}|{group_type}|{group_value}"
         series = signals[
             (signals["signal"] == signal)
@@ -107,7 +115,9 @@ def forecasts_frame(signals: pd.DataFrame) -> pd.DataFrame:
             "signal": signal,
             "group_type": group_type,
             "group_value": group_value,
-            "model_version": "prophet-1.5.0",
+            "model_name": spec["model"],
+            "input_hash": f"hash-{key}",
+            "model_version": "selected-forecast/v2",
             "run_id": "run-fixture",
             "created_at": created,
         }
@@ -156,7 +166,11 @@ def metrics_frame() -> pd.DataFrame:
                 "train_end": dt.date(2024, 7, 23),
                 "step_days": 28,
                 "horizon_periods": 3,
-                "n_folds": 4,
+                "model_name": spec["model"],
+                "candidates": CANDIDATES,
+                "n_folds": 7,
+                "n_scored_folds": 6,
+                "scored_points": 24,
                 "mae": round(1.5 * mase, 3),
                 "rmse": round(1.9 * mase, 3),
                 "mape": round(5.0 * mase, 3),  # percent, as ml_assets.backtest writes it
@@ -165,9 +179,13 @@ def metrics_frame() -> pd.DataFrame:
                 "naive_rmse": 1.9,
                 "naive_mape": 5.0,
                 "naive_mase": 1.0,
+                "relative_mae": round(1.5 * mase / 1.5, 3),
+                "interval_coverage_80": 0.75,
                 "beats_naive": spec["beats"],
+                "backtest_note": BACKTEST_NOTE,
                 "cadence_note": CADENCE_NOTE,
-                "model_version": "prophet-1.5.0",
+                "input_hash": f"hash-{SOURCE}|{signal}|{group_type}|{group_value}",
+                "model_version": "selected-forecast/v2",
                 "run_id": "run-fixture",
                 "created_at": dt.datetime(2024, 10, 1, 12, 40),
             }
@@ -212,19 +230,11 @@ create table marts.fct_signals (
     group_type varchar not null, group_value varchar not null, period_start date not null,
     period_end date not null, value double not null, ci_low double, ci_high double,
     unit varchar not null);
-create table ml.forecasts (
-    series_key varchar, source varchar, signal varchar, group_type varchar,
-    group_value varchar, ds date, y double, yhat double, yhat_lower double,
-    yhat_upper double, is_forecast boolean, model_version varchar, run_id varchar,
-    created_at timestamp);
-create table ml.forecast_metrics (
-    series_key varchar, source varchar, signal varchar, group_type varchar,
-    group_value varchar, n_obs integer, train_start date, train_end date,
-    step_days integer, horizon_periods integer, n_folds integer, mae double, rmse double,
-    mape double, mase double, naive_mae double, naive_rmse double, naive_mape double,
-    naive_mase double, beats_naive boolean, cadence_note varchar, model_version varchar,
-    run_id varchar, created_at timestamp);
-"""
+""" + "".join(
+    # The ml tables exactly as the forecasting layer's contract defines them.
+    f"create table ml.{name} ({', '.join(f'{c} {t}' for c, t in columns.items())});"
+    for name, columns in ML_TABLES.items()
+)
 
 
 def build_warehouse(path: Path, value_offset: float = 0.0) -> None:

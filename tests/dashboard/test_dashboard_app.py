@@ -81,6 +81,11 @@ def test_trends_page_shows_backtest_metrics_and_cadence_note(warehouse: Warehous
     national = METRICS[("anxiety_or_depression", *NATIONAL)]
     assert values["MASE"] == f"{national['mase']:.2f}"
     assert values["MAE"] == f"{1.5 * national['mase']:.2f} pp"
+    assert values["Error vs naive"] == f"{national['mase']:.2f}×"
+    assert values["80% interval coverage"] == "75%"
+    text = page_text(app)
+    assert "**Model:** Exponential smoothing (AutoETS)" in text
+    assert "Prophet" in text and "Theta method (AutoTheta)" in text  # the candidates tried
     assert values["Latest estimate"] == f"{latest_value('anxiety_or_depression', NATIONAL):.1f}%"
     assert CADENCE_NOTE in [element.value for element in app.info]
     assert any("Beats the naive" in element.value for element in app.success)

@@ -15,6 +15,7 @@ TABLES = (
     "marts.fct_signals",
     "ml.forecasts",
     "ml.forecast_metrics",
+    "ml.forecast_candidates",
 )
 
 
@@ -63,10 +64,19 @@ def test_tables_hold_the_sample_data(workspace, first_run):
     )
     assert national == [("anxiety", 72), ("anxiety_or_depression", 72), ("depression", 72)]
     metrics = workspace.query(
-        "select signal, mase, naive_mase from ml.forecast_metrics where group_type = 'national'"
+        "select signal, mase, naive_mase, model_name, relative_mae, interval_coverage_80 "
+        "from ml.forecast_metrics where group_type = 'national'"
     )
     assert len(metrics) == 3
-    assert all(mase > 0 and naive_mase > 0 for _, mase, naive_mase in metrics)
+    for _, mase, naive_mase, model_name, relative_mae, coverage in metrics:
+        assert mase > 0 and naive_mase > 0 and relative_mae > 0 and 0 <= coverage <= 1
+        assert model_name
+    # Each forecast row says which model made it: the one its series' metrics name.
+    mismatched = workspace.count(
+        "ml.forecasts f join ml.forecast_metrics m using (series_key) "
+        "where f.model_name <> m.model_name"
+    )
+    assert mismatched == 0
     future = workspace.count("ml.forecasts where is_forecast")
     assert future == workspace.count("ml.forecast_metrics") * 4  # 90 days = 4 steps of 28 days
 
@@ -76,11 +86,19 @@ def test_the_dashboard_copy_is_published(workspace, first_run):
         assert workspace.count(table, workspace.published) == workspace.count(table)
 
 
-def test_a_second_run_leaves_the_same_row_counts(workspace, first_run):
+def test_a_second_run_leaves_the_same_row_counts_and_reuses_every_forecast(workspace, first_run):
     before = {table: workspace.count(table) for table in TABLES}
+    forecasts_before = workspace.table_digest("ml.forecasts", "all")
     second = workspace.run(MINDPULSE_SAMPLE_SCALE="0.5")
     assert second.success
     assert {table: workspace.count(table) for table in TABLES} == before
+    # Nothing changed, so no series is fitted again and the forecast rows are the same rows.
+    series = before["ml.forecast_metrics"]
+    forecast_line = next(
+        line for line in workspace.progress.getvalue().splitlines() if "ml/forecasts" in line
+    )
+    assert f"series: {series} reused, 0 fitted" in forecast_line
+    assert workspace.table_digest("ml.forecasts", "all") == forecasts_before
     assert workspace.count("raw.load_batches") == 2
     # The same sample is landed once; both loads name that one file.
     [landed] = (workspace.landing / "cdc_pulse").iterdir()

@@ -177,3 +177,11 @@ def test_a_reused_old_file_survives_its_own_retention(export_file, tmp_path):
     pruned = prune_landing(tmp_path, "cdc_pulse", 30, keep=reused.path, now=NOW)
     assert reused.path == first.path and first.path.exists()
     assert pruned == [] and newer.exists()  # newer is the newest file: kept too
+
+
+def test_content_version_follows_the_rows_not_the_batch(batch):
+    again = dataclasses.replace(batch, batch_id="another-run")
+    assert again.content_version() == batch.content_version()
+    changed = batch.rows.copy()
+    changed.loc[0, "value"] = 99.0
+    assert dataclasses.replace(batch, rows=changed).content_version() != batch.content_version()

@@ -31,7 +31,7 @@ TRAIN = np.array([8.0, 10.0, 9.0, 12.0])  # one-step changes 2, 1, 3
 SINCE_3_2 = pd.Series(
     [pd.Timestamp(w.start) for w in COLLECTION_WINDOWS if w.start >= date(2021, 7, 21)]
 )
-SHIFT = int((SINCE_3_2 < pd.Timestamp("2024-01-09")).sum())
+SHIFT = int((pd.Timestamp("2024-01-09") > SINCE_3_2).sum())
 
 
 def test_metrics_match_hand_computed_values():
@@ -59,8 +59,14 @@ def test_folds_on_the_survey_calendar_respect_the_level_shift():
     assert len(SINCE_3_2) == 39 and SHIFT == 30
     folds = plan_folds(SINCE_3_2, horizon_days=90, shift_index=SHIFT)
     assert [(f.origin, f.end) for f in folds] == [
-        (10, 14), (14, 18), (18, 22), (22, 26), (26, 30), (31, 35), (35, 39),
-    ]  # fmt: skip
+        (10, 14),
+        (14, 18),
+        (18, 22),
+        (22, 26),
+        (26, 30),
+        (31, 35),
+        (35, 39),
+    ]
     for fold in folds:
         trains_before_only = fold.origin <= SHIFT
         assert not (trains_before_only and fold.origin <= SHIFT < fold.end), fold
@@ -85,7 +91,9 @@ def test_horizon_follows_the_training_cadence():
 
 def fold(errors, inside=None) -> FoldForecast:
     errors = np.asarray(errors, float)
-    return FoldForecast(errors, np.ones(len(errors), bool) if inside is None else np.asarray(inside))
+    return FoldForecast(
+        errors, np.ones(len(errors), bool) if inside is None else np.asarray(inside)
+    )
 
 
 def test_each_fold_is_scored_with_the_model_chosen_on_earlier_folds():
@@ -96,10 +104,18 @@ def test_each_fold_is_scored_with_the_model_chosen_on_earlier_folds():
         "lucky": [fold([4, 4]), fold([4, 4]), fold([0, 0])],
     }
     actuals = [np.array([10.0, 10.0])] * 3
-    predictions = {name: [a + f.errors for a, f in zip(actuals, folds, strict=True)]
-                   for name, folds in results.items()}  # fmt: skip
-    score = score_nested(results, actuals=actuals, trains=[np.array([9.0, 10.0, 11.0])] * 3,
-                         predictions=predictions, shift_indexes=[None] * 3, baseline="naive")  # fmt: skip
+    predictions = {
+        name: [a + f.errors for a, f in zip(actuals, folds, strict=True)]
+        for name, folds in results.items()
+    }
+    score = score_nested(
+        results,
+        actuals=actuals,
+        trains=[np.array([9.0, 10.0, 11.0])] * 3,
+        predictions=predictions,
+        shift_indexes=[None] * 3,
+        baseline="naive",
+    )
     assert score.chosen_per_fold == [None, "steady", "steady"]
     assert (score.n_folds, score.n_scored_folds, score.scored_points) == (3, 2, 4)
     # Folds 2 and 3 with "steady": errors 1, 1, 3, 3 against naive's 2, 2, 2, 2.
@@ -126,6 +142,12 @@ def test_a_flat_training_fold_does_not_turn_mase_into_nan():
     actuals = [np.array([6.0])] * 3
     predictions = {"naive": [np.array([5.0])] * 3}
     trains = [np.array([1.0, 2.0]), np.array([5.0, 5.0]), np.array([1.0, 3.0])]  # fold 2 flat
-    score = score_nested(results, actuals=actuals, trains=trains, predictions=predictions,
-                         shift_indexes=[None] * 3, baseline="naive")  # fmt: skip
+    score = score_nested(
+        results,
+        actuals=actuals,
+        trains=trains,
+        predictions=predictions,
+        shift_indexes=[None] * 3,
+        baseline="naive",
+    )
     assert score.mase == pytest.approx(0.5)  # only fold 3 has a scale (2): 1 / 2

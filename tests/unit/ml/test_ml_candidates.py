@@ -30,7 +30,9 @@ def test_every_candidate_forecasts_each_period_with_an_interval(name):
     prediction = CANDIDATES[name](train, FUTURE, True)
     for values in (prediction.mean, prediction.lower, prediction.upper):
         assert values.shape == (4,) and np.isfinite(values).all()
-    assert (prediction.lower <= prediction.mean).all() and (prediction.mean <= prediction.upper).all()
+    assert (prediction.lower <= prediction.mean).all() and (
+        prediction.mean <= prediction.upper
+    ).all()
     assert (prediction.upper - prediction.lower > 0).all()
     # Noise around 25 stays near 25, whatever the model.
     assert np.abs(prediction.mean - 25).max() < 2

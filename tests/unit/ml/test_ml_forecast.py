@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from datetime import datetime
 
 import numpy as np
@@ -38,13 +37,13 @@ def signals(make_signals) -> pd.DataFrame:
                 np.where(PHASE_4, 17.0, 28.0) + rng.normal(0, 0.2, len(DAYS)),
                 group_type="sex",
                 group_value="Female",
-            ),  # fmt: skip
+            ),
             make_signals(
                 lambda i: 30 + 0.1 * i,
                 group_type="age",
                 group_value="18 - 29",
                 windows=COLLECTION_WINDOWS[:44],
-            ),  # fmt: skip
+            ),
         ],
         ignore_index=True,
     )
@@ -95,8 +94,10 @@ def test_history_covers_whole_series_but_model_only_sees_phase_3_2_onwards(resul
     assert history[["yhat_lower", "yhat_upper"]].isna().all().all()  # intervals only ahead
     row = metrics_of(result, TREND)
     assert (row["n_obs"], row["train_start"], row["train_end"]) == (
-        39, pd.Timestamp("2021-07-21"), pd.Timestamp("2024-08-20"),
-    )  # fmt: skip
+        39,
+        pd.Timestamp("2021-07-21"),
+        pd.Timestamp("2024-08-20"),
+    )
 
 
 def test_future_periods_step_28_days_for_a_90_day_horizon(result):
@@ -105,7 +106,9 @@ def test_future_periods_step_28_days_for_a_90_day_horizon(result):
         pd.Timestamp(d) for d in ("2024-09-17", "2024-10-15", "2024-11-12", "2024-12-10")
     ]
     assert future["y"].isna().all()
-    assert set(result.metrics["step_days"]) == {28} and set(result.metrics["horizon_periods"]) == {4}
+    assert set(result.metrics["step_days"]) == {28} and set(result.metrics["horizon_periods"]) == {
+        4
+    }
 
 
 def test_the_backtest_is_nested_over_seven_folds(result):
@@ -118,8 +121,13 @@ def test_the_backtest_is_nested_over_seven_folds(result):
     np.testing.assert_allclose(metrics["relative_mae"], metrics["mae"] / metrics["naive_mae"])
     assert (metrics["beats_naive"] == (metrics["relative_mae"] < 1)).all()
     note = metrics_of(result, TREND)["backtest_note"]
-    for words in ("7 rolling-origin folds", "the first fold only chooses", "24 points in 6 folds",
-                  "Prophet forecasts only the last 3 folds", "level shift of 2024-01-09"):  # fmt: skip
+    for words in (
+        "7 rolling-origin folds",
+        "the first fold only chooses",
+        "24 points in 6 folds",
+        "Prophet forecasts only the last 3 folds",
+        "level shift of 2024-01-09",
+    ):
         assert words in note
 
 
@@ -169,8 +177,15 @@ def test_a_known_level_shift_is_not_extrapolated_as_a_trend(result):
 
 def test_cadence_note_says_how_the_forecast_was_made(result):
     note = metrics_of(result, TREND)["cadence_note"]
-    for words in ("weekly → two-weekly → four-weekly", "39 periods", "2021-07-21", "28 days",
-                  "80% intervals", "survey ended on 2024-09-16", "never surveyed"):  # fmt: skip
+    for words in (
+        "weekly → two-weekly → four-weekly",
+        "39 periods",
+        "2021-07-21",
+        "28 days",
+        "80% intervals",
+        "survey ended on 2024-09-16",
+        "never surveyed",
+    ):
         assert words in note
 
 
@@ -178,7 +193,9 @@ def stored_from(run):
     """A stand-in for the warehouse: the stored rows of a previous run, found by input hash."""
 
     def stored(hashes):
-        return {name: table[table["input_hash"].isin(hashes)] for name, table in run.tables().items()}
+        return {
+            name: table[table["input_hash"].isin(hashes)] for name, table in run.tables().items()
+        }
 
     return stored
 
@@ -203,8 +220,12 @@ def test_unchanged_series_are_reused_and_a_changed_one_is_fitted_again(signals, 
 
 def test_other_settings_are_other_inputs(signals, result):
     fewer = ForecastSettings(candidates=("naive", "window_mean_3"))
-    run = forecast_all(signals[signals["signal"].eq("depression")], run_id="r", settings=fewer,
-                       stored=stored_from(result))  # fmt: skip
+    run = forecast_all(
+        signals[signals["signal"].eq("depression")],
+        run_id="r",
+        settings=fewer,
+        stored=stored_from(result),
+    )
     assert (run.series_reused, run.series_fitted) == (0, 1)
     assert set(run.candidates["model_name"]) == {"naive", "window_mean_3"}
     with pytest.raises(ValueError, match="must include 'naive'"):
@@ -221,6 +242,8 @@ def test_same_input_gives_identical_output_serial_and_parallel(signals, result):
         other = parallel.tables()[name]
         assert sorted(other["series_key"].unique()) == sorted(keys)
         # Fitting seconds differ between runs; everything else is identical.
-        pd.testing.assert_frame_equal(expected.drop(columns="seconds", errors="ignore"),
-                                      other.drop(columns="seconds", errors="ignore"),
-                                      check_exact=True)  # fmt: skip
+        pd.testing.assert_frame_equal(
+            expected.drop(columns="seconds", errors="ignore"),
+            other.drop(columns="seconds", errors="ignore"),
+            check_exact=True,
+        )

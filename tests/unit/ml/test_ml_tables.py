@@ -45,24 +45,48 @@ def forecasts_frame(run_id: str, n: int = 3, input_hash: str = "h1") -> pd.DataF
 
 def metrics_frame(run_id: str, input_hash: str = "h1") -> pd.DataFrame:
     row = {c: None for c in METRIC_COLUMNS}
-    row.update(series_key="k", source="cdc_pulse", signal="anxiety", group_type="national",
-               group_value="United States", n_obs=39, train_start=pd.Timestamp("2021-07-21"),
-               train_end=pd.Timestamp("2024-08-20"), step_days=28, horizon_periods=4, n_folds=3,
-               mae=1.7, mase=2.0, naive_mae=1.69, naive_mase=2.03, beats_naive=False,
-               model_name="auto_ets", relative_mae=1.006, interval_coverage_80=0.75,
-               cadence_note="note", input_hash=input_hash, model_version="selected-forecast/v2",
-               run_id=run_id,
-               created_at=datetime(2024, 10, 1, 8, 0))  # fmt: skip
+    row.update(
+        series_key="k",
+        source="cdc_pulse",
+        signal="anxiety",
+        group_type="national",
+        group_value="United States",
+        n_obs=39,
+        train_start=pd.Timestamp("2021-07-21"),
+        train_end=pd.Timestamp("2024-08-20"),
+        step_days=28,
+        horizon_periods=4,
+        n_folds=3,
+        mae=1.7,
+        mase=2.0,
+        naive_mae=1.69,
+        naive_mase=2.03,
+        beats_naive=False,
+        model_name="auto_ets",
+        relative_mae=1.006,
+        interval_coverage_80=0.75,
+        cadence_note="note",
+        input_hash=input_hash,
+        model_version="selected-forecast/v2",
+        run_id=run_id,
+        created_at=datetime(2024, 10, 1, 8, 0),
+    )
     return pd.DataFrame([row])
 
 
 def test_tables_have_contract_types_and_rerun_replaces():
     conn = duckdb.connect()
-    first = write_ml_tables(conn, {"forecasts": forecasts_frame("r1", 5),
-                                   "forecast_metrics": metrics_frame("r1")}, schema=ML)  # fmt: skip
+    first = write_ml_tables(
+        conn,
+        {"forecasts": forecasts_frame("r1", 5), "forecast_metrics": metrics_frame("r1")},
+        schema=ML,
+    )
     assert first == {"forecasts": 5, "forecast_metrics": 1}
-    again = write_ml_tables(conn, {"forecasts": forecasts_frame("r2", 3),
-                                   "forecast_metrics": metrics_frame("r2")}, schema=ML)  # fmt: skip
+    again = write_ml_tables(
+        conn,
+        {"forecasts": forecasts_frame("r2", 3), "forecast_metrics": metrics_frame("r2")},
+        schema=ML,
+    )
     assert again == {"forecasts": 3, "forecast_metrics": 1}
     assert conn.sql("select run_id, count(*) from ml.forecasts group by all").fetchall() == [
         ("r2", 3)
@@ -80,8 +104,11 @@ def test_tables_have_contract_types_and_rerun_replaces():
 
 def test_failure_in_second_table_leaves_both_old_tables():
     conn = duckdb.connect()
-    write_ml_tables(conn, {"forecasts": forecasts_frame("old", 4),
-                           "forecast_metrics": metrics_frame("old")}, schema=ML)  # fmt: skip
+    write_ml_tables(
+        conn,
+        {"forecasts": forecasts_frame("old", 4), "forecast_metrics": metrics_frame("old")},
+        schema=ML,
+    )
     broken = metrics_frame("new").assign(n_obs="thirty-nine")  # cannot be cast to INTEGER
     with pytest.raises(duckdb.Error):
         write_ml_tables(
@@ -124,8 +151,11 @@ def test_stored_results_are_found_by_input_hash_in_every_table():
 
 def test_an_older_table_layout_is_never_reused():
     conn = duckdb.connect()
-    write_ml_tables(conn, {"forecasts": forecasts_frame("r1"), "forecast_metrics": metrics_frame("r1")},
-                    schema=ML)  # fmt: skip
+    write_ml_tables(
+        conn,
+        {"forecasts": forecasts_frame("r1"), "forecast_metrics": metrics_frame("r1")},
+        schema=ML,
+    )
     conn.execute("alter table ml.forecast_metrics drop column relative_mae")
     stored = read_stored_results(conn, schema=ML, input_hashes=["h1"])
     assert all(frame.empty for frame in stored.values())
