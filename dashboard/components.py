@@ -129,9 +129,9 @@ def metrics_panel(metrics: dict[str, Any] | None) -> None:
         "backtest periods: below 1 means fewer errors than carrying the last value forward.",
     )
     top[1].metric(
-        "80% interval coverage",
+        "Interval coverage",
         "—" if coverage is None else f"{coverage:.0%}",
-        help="Share of backtest values that fell inside the forecast's 80% interval; close "
+        help="Share of backtest values inside the forecast's 80% interval; close "
         "to 80% means the shaded band is honest about the uncertainty.",
     )
     columns = st.columns(2)

@@ -82,7 +82,7 @@ def test_trends_page_shows_backtest_metrics_and_cadence_note(warehouse: Warehous
     assert values["MASE"] == f"{national['mase']:.2f}"
     assert values["MAE"] == f"{1.5 * national['mase']:.2f} pp"
     assert values["Error vs naive"] == f"{national['mase']:.2f}×"
-    assert values["80% interval coverage"] == "75%"
+    assert values["Interval coverage"] == "75%"
     text = page_text(app)
     assert "**Model:** Exponential smoothing (AutoETS)" in text
     assert "Prophet" in text and "Theta method (AutoTheta)" in text  # the candidates tried
