@@ -14,7 +14,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 MANIFEST := dbt_project/target/manifest.json
-SCALES ?= 1 10
+SCALES ?= 1 10 100
 # The one data folder (orchestration/settings.py): warehouse, landing files, published copy, logs.
 DATA_DIR := $(or $(MINDPULSE_DATA_DIR),$(CURDIR)/data)
 
@@ -73,7 +73,7 @@ dbt-build: prepare
 	cd dbt_project && $(BIN)/dbt build
 
 bench: prepare
-	$(BIN)/python tests/benchmarks/bench_pipeline.py --scales $(SCALES)
+	$(BIN)/python -m tests.benchmarks.bench_pipeline --scales $(SCALES)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,179 +1,193 @@
-"""`make bench`: wall time and peak memory of each pipeline stage at several sample scales.
+"""`make bench`: the whole pipeline at several sample scales, stage by stage.
 
-A benchmark, not a test: it reports figures to artifacts/bench/report.json and asserts nothing.
-Peak memory is the resident set of this process plus its children (dbt runs as a subprocess),
-sampled every 50 ms while a stage runs.
+A benchmark, not a test: it reports figures to artifacts/bench/report.json, prints a compact
+table and asserts nothing. For each scale, in a fresh temporary workspace:
+
+1. the pipeline runs in a fresh interpreter (tests/benchmarks/bench_runner.py, `make run`'s
+   code path), so startup - interpreter, imports, loading the definitions, up to the first
+   step - is measured as a stage of its own; every stage gets its wall time, the peak resident
+   memory of the process and its children (dbt), and its row counts;
+2. it runs a second time, unchanged, in the same workspace: that run's total is compared with
+   the budget 4 x (bare import time of dagster, dagster-dbt, duckdb, pandas) + 4 s;
+3. the floor: bare DuckDB reads the landed raw CSV of the first run and computes fct_signals in
+   one SQL statement (tests/benchmarks/floor.py); the first run's total and its dbt stage are
+   reported as multiples of it;
+4. the limits of scale 100 on the reference machine (600 s, 4 GB peak) are checked, naming the
+   stage in which a limit was passed.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import logging
 import os
 import platform
+import shutil
+import statistics
+import sys
 import tempfile
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dagster as dg
 import psutil
 
-from orchestration.run_pipeline import (
-    STEP_END_STATUS,
-    ProgressHandler,
-    dagster_event,
-    output_to_log,
-)
-from orchestration.settings import PROJECT_ROOT, load_settings
+from orchestration.settings import PROJECT_ROOT
+from tests.benchmarks import bench_report as br
+from tests.benchmarks.bench_measure import bare_import_seconds, peak_mb, run_measured
+from tests.benchmarks.floor import time_floor
 
 REPORT = PROJECT_ROOT / "artifacts" / "bench" / "report.json"
+RUNNER = "tests.benchmarks.bench_runner"
+# A run still going after this long is stopped and reported as such (the limit is 600 s).
+DEFAULT_STOP_AFTER_SECONDS = 1200.0
+FLOOR_REPEATS = 3
 
 
-class StageRecorder(ProgressHandler):
-    """The progress handler of `make run` (time, rows per step), plus peak RSS per step."""
-
-    def __init__(self):
-        super().__init__(out=io.StringIO())
-        self.peak_rss_mb: dict[str, float] = {}
-        self.peak = 0
-        self._stop = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-        self._sampler.start()
-
-    def _sample(self):
-        process = psutil.Process()
-        while not self._stop.wait(0.05):
-            try:
-                rss = process.memory_info().rss + sum(
-                    child.memory_info().rss for child in process.children(recursive=True)
-                )
-            except psutil.Error:
-                continue
-            self.peak = max(self.peak, rss)
-
-    def close(self):
-        self._stop.set()
-        super().close()
-
-    def emit(self, record):
-        event = dagster_event(record)
-        if event is not None and event.event_type_value == "STEP_START":
-            self.peak = 0
-        super().emit(record)
-        if event is not None and event.event_type_value in STEP_END_STATUS:
-            self.peak_rss_mb[event.step_key] = round(self.peak / 2**20, 1)
-
-    @property
-    def stages(self) -> dict[str, dict]:
-        return {
-            step: {
-                "status": progress.status,
-                "seconds": round(progress.seconds, 2),
-                "peak_rss_mb": self.peak_rss_mb.get(step, 0.0),
-                "rows": progress.assets,
-            }
-            for step, progress in self.steps.items()
-        }
+def workspace_env(workspace: Path, scale: float) -> dict[str, str]:
+    """This process's environment with the pipeline pointed at `workspace` (for the child)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MINDPULSE_", "DBT_", "SNOWFLAKE_"))
+    }
+    env.update(
+        MINDPULSE_DATA_DIR=str(workspace / "data"),
+        MINDPULSE_SAMPLE_SCALE=f"{scale:g}",
+        DAGSTER_HOME=str(workspace / "dagster_home"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
 
 
-def bench_scale(scale: float) -> dict:
-    from orchestration.definitions import defs
-    from orchestration.schedules import WEEKLY_JOB_NAME
-
-    recorder = StageRecorder()
-
-    @dg.logger
-    def recording_logger(_):
-        log = logging.getLogger(f"mindpulse.bench.{scale}")
-        log.setLevel(logging.DEBUG)
-        log.handlers = [recorder]
-        log.propagate = False
-        return log
-
-    with (
-        tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale}-") as tmp,
-        _env(
-            # Everything the run writes (landing files included) stays in the temporary folder.
-            MINDPULSE_DATA_DIR=tmp,
-            MINDPULSE_DUCKDB_PATH=str(Path(tmp) / "warehouse" / "mindpulse.duckdb"),
-            MINDPULSE_SAMPLE_SCALE=str(scale),
-        ),
-    ):
-        settings = load_settings()
-        job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"rec": recording_logger})
-        started = time.perf_counter()
-        with (
-            dg.DagsterInstance.ephemeral() as instance,
-            output_to_log(REPORT.parent / f"run_scale_{scale:g}.log"),
-        ):
-            result = job.execute_in_process(
-                instance=instance, run_config={"loggers": {"rec": {}}}, raise_on_error=False
-            )
-        total = time.perf_counter() - started
-        size_mb = settings.duckdb_path.stat().st_size / 2**20
-    recorder.close()
+def measure_run(workspace: Path, env: dict[str, str], label: str, stop_after: float) -> dict:
+    """One pipeline run in a fresh interpreter: stages, totals and limit findings."""
+    stages_file = workspace / f"stages_{label}.json"
+    stages_file.unlink(missing_ok=True)
+    measured = run_measured(
+        [sys.executable, "-m", RUNNER, str(stages_file)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stop_after_seconds=stop_after,
+    )
+    runner = json.loads(stages_file.read_text()) if stages_file.exists() else {}
+    stages = br.run_stages(measured, runner.get("stages", {}))
+    total = round(measured.seconds, 2)
     return {
-        "scale": scale,
-        "success": result.success,
-        "total_seconds": round(total, 2),
-        "warehouse_mb": round(size_mb, 1),
-        "stages": recorder.stages,
+        "success": bool(runner.get("success")) and measured.returncode == 0,
+        "stopped_after_seconds": stop_after if measured.stopped else None,
+        "total_seconds": total,
+        "peak_rss_mb": peak_mb(measured.samples, measured.started_at, measured.ended_at),
+        "stages": stages,
+        "between_steps_seconds": br.between_steps_seconds(total, stages),
+        "limits": {
+            "max_seconds": br.LIMIT_SECONDS,
+            "max_peak_rss_mb": br.LIMIT_PEAK_RSS_MB,
+            "exceeded": br.limit_findings(stages, total),
+        },
     }
 
 
-class _env:
-    """Set environment variables for the duration of a block (benchmarks run in-process)."""
+def landed_csv(run: dict, landing_dir: Path) -> Path | None:
+    """The raw CSV the run landed (from its metadata; else the only CSV in the landing folder)."""
+    for stage in run["stages"]:
+        for metadata in stage.get("metadata", {}).values():
+            if "landing_file" in metadata:
+                return Path(metadata["landing_file"])
+    found = sorted(landing_dir.rglob("*.csv"))
+    return found[0] if len(found) == 1 else None
 
-    def __init__(self, **values: str):
-        self.values = values
-        self.saved: dict[str, str | None] = {}
 
-    def __enter__(self):
-        for name, value in self.values.items():
-            self.saved[name] = os.environ.get(name)
-            os.environ[name] = value
-        return self
+def measure_floor(run: dict, workspace: Path) -> dict | None:
+    csv_path = landed_csv(run, workspace / "data" / "landing")
+    if csv_path is None or not csv_path.is_file():
+        return None
+    timings = [time_floor(csv_path, workspace / "floor.duckdb") for _ in range(FLOOR_REPEATS)]
+    best = min(timings, key=lambda t: t.seconds)
+    dbt = br.dbt_stage(run["stages"])
+    return {
+        "landed_csv": str(csv_path),
+        "seconds": round(best.seconds, 3),
+        "all_seconds": [round(t.seconds, 3) for t in timings],
+        "rows": best.rows,
+        "total_ratio": br.ratio(run["total_seconds"], best.seconds),
+        "dbt_ratio": br.ratio(dbt["seconds"] if dbt else None, best.seconds),
+    }
 
-    def __exit__(self, *exc):
-        for name, value in self.saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+
+def bench_scale(scale: float, import_seconds: float, stop_after: float) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale:g}-") as tmp:
+        workspace = Path(tmp)
+        env = workspace_env(workspace, scale)
+        print(f"scale {scale:g}, first run (fresh workspace {workspace}):", flush=True)
+        first = measure_run(workspace, env, "first", stop_after)
+        run: dict = {"scale": scale, "first_run": first}
+        if first["success"]:
+            print(f"scale {scale:g}, second run (unchanged, same workspace):", flush=True)
+            second = measure_run(workspace, env, "second", stop_after)
+            run["second_run"] = second
+            budget = br.second_run_budget(import_seconds)
+            run["second_run_budget"] = {
+                "seconds": second["total_seconds"],
+                "import_seconds": import_seconds,
+                "budget_seconds": budget,
+                "reference_seconds": br.REFERENCE_SECOND_RUN_SECONDS,
+                "verdict": "pass" if second["total_seconds"] <= budget else "OVER",
+            }
+        else:
+            run["second_run"] = None
+            print(f"scale {scale:g}: first run did not finish; no second run", flush=True)
+        run["floor"] = measure_floor(first, workspace)
+        warehouse = workspace / "data" / "warehouse" / "mindpulse.duckdb"
+        run["warehouse_mb"] = (
+            round(warehouse.stat().st_size / 2**20, 1) if warehouse.exists() else None
+        )
+        logs = workspace / "data" / "logs" / "last_run.log"
+        if logs.exists():  # the last run's full log, kept next to the report
+            shutil.copyfile(logs, REPORT.parent / f"run_scale_{scale:g}.log")
+    return run
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0, 100.0])
+    parser.add_argument(
+        "--stop-after",
+        type=float,
+        default=DEFAULT_STOP_AFTER_SECONDS,
+        help="stop a run that is still going after this many seconds (reported as stopped)",
+    )
     args = parser.parse_args()
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    runs = []
-    for scale in args.scales:
-        print(f"scale {scale:g}: running the whole pipeline ...", flush=True)
-        run = bench_scale(scale)
-        runs.append(run)
-        for step, stage in run["stages"].items():
-            rows = ", ".join(f"{k} {v:,}" for k, v in stage["rows"].items() if v is not None)
-            print(
-                f"  {step:<28} {stage.get('seconds', 0):7.1f} s "
-                f"{stage.get('peak_rss_mb', 0):8.1f} MB  {rows}"
-            )
-        status = "ok" if run["success"] else "FAILED"
-        print(f"  {status}: total {run['total_seconds']:.1f} s, warehouse {run['warehouse_mb']} MB")
+
+    imports = bare_import_seconds()
+    import_seconds = min(imports)  # the least noisy estimate of a cold-process import
+    print(
+        f"bare import of dagster, dagster-dbt, duckdb, pandas: {import_seconds:.2f} s "
+        f"(best of {imports}); second-run budget {br.second_run_budget(import_seconds):.1f} s",
+        flush=True,
+    )
+    runs = [bench_scale(scale, import_seconds, args.stop_after) for scale in args.scales]
+
     report = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": psutil.cpu_count(),
             "memory_gb": round(psutil.virtual_memory().total / 2**30),
             "python": platform.python_version(),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
+        "bare_import_seconds": {
+            "best": import_seconds,
+            "all": imports,
+            "median": statistics.median(imports),
+        },
+        "limits": {"max_seconds": br.LIMIT_SECONDS, "max_peak_rss_mb": br.LIMIT_PEAK_RSS_MB},
         "runs": runs,
     }
     REPORT.write_text(json.dumps(report, indent=2))
+    print()
+    for run in runs:
+        print("\n".join(br.format_scale(run)))
     print(f"report: {REPORT}")
 
 

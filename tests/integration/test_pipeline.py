@@ -1,6 +1,12 @@
-"""The whole lineage, materialized in-process into a temporary DuckDB warehouse."""
+"""The whole lineage, materialized into temporary DuckDB warehouses (see tests/pipeline_runs.py).
+
+Reading tests share the session's sample build; the second run works on a copy of it, and the
+real export runs in a workspace of its own.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -19,38 +25,29 @@ TABLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def workspace(new_workspace):
-    return new_workspace("pipeline")
-
-
-@pytest.fixture(scope="module")
-def first_run(workspace):
-    return workspace.run(MINDPULSE_SAMPLE_SCALE="0.5")
-
-
-def test_every_asset_is_materialized_and_every_check_passes(workspace, first_run):
-    assert first_run.success
+def test_every_asset_is_materialized_and_every_check_passes(sample_pipeline):
+    first_run = sample_pipeline.result
+    assert first_run.success, first_run.describe()
     every_asset = {
         key.to_user_string()
         for key in defs().resolve_asset_graph().get_all_asset_keys()
         if defs().resolve_asset_graph().get(key).is_materializable
     }
-    assert workspace.materialized_keys(first_run) == every_asset
-    evaluations = first_run.get_asset_check_evaluations()
-    assert len(evaluations) >= 10, "dbt tests should arrive as asset checks"
-    assert workspace.failed_checks(first_run) == []
+    assert first_run.materialized == every_asset
+    assert len(first_run.check_evaluations) >= 10, "dbt tests should arrive as asset checks"
+    assert first_run.failed_checks == []
 
 
-def test_progress_shows_one_line_per_stage_with_rows_and_seconds(workspace, first_run):
-    lines = workspace.progress.getvalue().splitlines()
+def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
+    lines = sample_pipeline.result.progress.splitlines()
     assert len(lines) == 4, lines  # extract, dbt, forecasts, dashboard
     assert all(line.split()[0] == "ok" and " s " in line for line in lines), lines
     extract_line = next(line for line in lines if "raw/cdc_pulse_indicators" in line)
     assert "rows" in extract_line and "3 records quarantined" in extract_line
 
 
-def test_tables_hold_the_sample_data(workspace, first_run):
+def test_tables_hold_the_sample_data(sample_build):
+    workspace = sample_build
     loaded = workspace.count("raw.cdc_pulse_indicators")
     quarantined = workspace.count("raw.quarantine")
     (rows_in,) = workspace.query("select rows_in from raw.load_batches")[0]
@@ -81,41 +78,48 @@ def test_tables_hold_the_sample_data(workspace, first_run):
     assert future == workspace.count("ml.forecast_metrics") * 4  # 90 days = 4 steps of 28 days
 
 
-def test_the_dashboard_copy_is_published(workspace, first_run):
+def test_the_dashboard_copy_is_published(sample_build):
+    workspace = sample_build
     for table in ("marts.fct_signals", "ml.forecasts", "ml.forecast_metrics"):
         assert workspace.count(table, workspace.published) == workspace.count(table)
 
 
-def test_a_second_run_leaves_the_same_row_counts_and_reuses_every_forecast(workspace, first_run):
-    before = {table: workspace.count(table) for table in TABLES}
-    forecasts_before = workspace.table_digest("ml.forecasts", "all")
-    second = workspace.run(MINDPULSE_SAMPLE_SCALE="0.5")
-    assert second.success
-    assert {table: workspace.count(table) for table in TABLES} == before
+def test_a_second_run_leaves_the_same_rows_and_reuses_every_forecast(
+    sample_build, second_pipeline_run
+):
+    second = second_pipeline_run
+    assert second.result.success, second.result.describe()
+    before = {table: sample_build.count(table) for table in TABLES}
+    assert {table: second.workspace.count(table) for table in TABLES} == before
+    assert sample_build.count("raw.load_batches") == 1
+    assert second.workspace.count("raw.load_batches") == 2
     # Nothing changed, so no series is fitted again and the forecast rows are the same rows.
     series = before["ml.forecast_metrics"]
     forecast_line = next(
-        line for line in workspace.progress.getvalue().splitlines() if "ml/forecasts" in line
+        line for line in second.result.progress.splitlines() if "ml/forecasts" in line
     )
     assert f"series: {series} reused, 0 fitted" in forecast_line
-    assert workspace.table_digest("ml.forecasts", "all") == forecasts_before
-    assert workspace.count("raw.load_batches") == 2
+    for table in ("ml.forecasts", "ml.forecast_metrics", "ml.forecast_candidates"):
+        assert second.workspace.table_digest(table, "all") == sample_build.table_digest(
+            table, "all"
+        )
     # The same sample is landed once; both loads name that one file.
-    [landed] = (workspace.landing / "cdc_pulse").iterdir()
-    paths = workspace.query("select distinct landing_path from raw.load_batches")
-    assert paths == [(str(landed),)]
+    [landed] = (second.workspace.landing_dir / "cdc_pulse").iterdir()
+    paths = second.workspace.query("select distinct landing_path from raw.load_batches")
+    assert {Path(path).name for (path,) in paths} == {landed.name}
 
 
-def test_nothing_is_written_outside_the_data_folder(workspace, first_run):
-    # Only MINDPULSE_DATA_DIR (and DAGSTER_HOME, if the instance wrote to it) in the workspace.
-    assert {path.name for path in workspace.root.iterdir()} <= {"data", "dagster_home"}
-    assert sorted(path.name for path in workspace.data_dir.iterdir()) == ["landing", "warehouse"]
+def test_nothing_is_written_outside_the_data_folder(sample_pipeline):
+    workspace = sample_pipeline.workspace
+    # The data folder, the Dagster home and the test harness's own run logs.
+    assert {path.name for path in workspace.root.iterdir()} <= {"data", "dagster_home", "runs"}
+    written = {path.name for path in workspace.data_dir.iterdir()}
+    assert {"landing", "warehouse"} <= written <= {"landing", "logs", "warehouse"}
 
 
-def test_the_real_cdc_export_runs_end_to_end(new_workspace, real_cdc_export):
-    workspace = new_workspace("real")
-    result = workspace.run(MINDPULSE_CDC_PULSE_FILE=str(real_cdc_export))
-    assert result.success, workspace.failed_checks(result)
+def test_the_real_cdc_export_runs_end_to_end(real_pipeline_run):
+    workspace, result = real_pipeline_run.workspace, real_pipeline_run.result
+    assert result.success, result.describe()
     assert workspace.count("raw.cdc_pulse_indicators") == 16_794
     assert workspace.count("raw.quarantine") == 0
     assert workspace.count("staging.stg_cdc__pulse_indicators") == 16_092
@@ -124,7 +128,12 @@ def test_the_real_cdc_export_runs_end_to_end(new_workspace, real_cdc_export):
         "select count(*) from marts.fct_signals where group_type = 'national' group by signal"
     )
     assert sorted(national) == [(72,), (72,), (72,)]
-    mase = workspace.query(
-        "select mase from ml.forecast_metrics where group_type = 'national' and mase > 0"
+    national_metrics = workspace.query(
+        "select model_name, n_folds, n_scored_folds, relative_mae, interval_coverage_80 "
+        "from ml.forecast_metrics where group_type = 'national' and mase > 0"
     )
-    assert len(mase) == 3
+    assert len(national_metrics) == 3
+    for model_name, n_folds, n_scored, relative_mae, coverage in national_metrics:
+        assert model_name and (n_folds, n_scored) == (7, 6)
+        assert relative_mae > 0 and 0 <= coverage <= 1
+    assert workspace.count("ml.forecast_metrics") == 234

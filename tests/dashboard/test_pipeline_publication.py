@@ -1,0 +1,38 @@
+"""The dashboard on what the pipeline really publishes: the session's shared sample build.
+
+The other dashboard tests use a small hand-made publication whose numbers they know; this one
+checks that the pages also render the real tables, with the real newest national estimate.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard.dashboard_fixtures import APP_PATH
+
+LATEST_NATIONAL = """
+select value from marts.fct_signals
+where signal = 'anxiety_or_depression' and group_type = 'national'
+order by period_start desc limit 1
+"""
+
+
+@pytest.fixture
+def pipeline_publication(sample_build, monkeypatch):
+    monkeypatch.setenv("MINDPULSE_WAREHOUSE", "duckdb")
+    monkeypatch.setenv("MINDPULSE_DUCKDB_PATH", str(sample_build.warehouse))
+    return sample_build
+
+
+def test_pages_render_the_pipeline_publication(pipeline_publication):
+    app = AppTest.from_file(str(APP_PATH), default_timeout=60).run()
+    assert not app.exception, [e.value for e in app.exception]
+    [(latest,)] = pipeline_publication.query(LATEST_NATIONAL, pipeline_publication.published)
+    values = {metric.label: metric.value for metric in app.metric}
+    assert values["Symptoms of anxiety or depressive disorder"] == f"{latest:.1f}%"
+
+    app.switch_page("pages/survey_trends.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.get("plotly_chart")
+    assert "MASE" in {metric.label for metric in app.metric}

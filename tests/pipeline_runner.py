@@ -1,0 +1,54 @@
+"""One pipeline run for the tests, in its own interpreter:
+
+    python -m tests.pipeline_runner <summary.json>
+
+The caller (tests/pipeline_runs.py) sets MINDPULSE_DUCKDB_PATH, DAGSTER_HOME and any other
+MINDPULSE_* variable in this process's environment. The run takes `make run`'s code path
+(orchestration.run_pipeline.run_all, progress lines included) with an ephemeral Dagster
+instance, and writes what the tests check: success, the materialized assets, every asset
+check evaluation and the progress lines.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.run_pipeline import run_all
+
+
+def summarize(result: dg.ExecuteInProcessResult, progress: str) -> dict:
+    return {
+        "success": result.success,
+        "materialized": sorted(
+            event.asset_key.to_user_string()
+            for event in result.get_asset_materialization_events()
+            if event.asset_key
+        ),
+        "check_evaluations": [
+            {
+                "asset": evaluation.asset_key.to_user_string(),
+                "check": evaluation.check_name,
+                "passed": evaluation.passed,
+            }
+            for evaluation in result.get_asset_check_evaluations()
+        ],
+        "progress": progress,
+    }
+
+
+def main(argv: list[str]) -> int:
+    summary_path = Path(argv[1])
+    progress = io.StringIO()
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = run_all(instance, out=progress)
+    summary_path.write_text(json.dumps(summarize(result, progress.getvalue())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,293 @@
+"""Whole-pipeline runs for the tests: one shared sample build, and the runs that need their own.
+
+Each run materializes the weekly job in a fresh interpreter (tests/pipeline_runner.py, `make
+run`'s code path) into its own workspace folder: warehouse, published copy, landing files and
+Dagster home. Tests that only read a built warehouse share the session's one sample build;
+tests that change a warehouse work on a copy of it (a folder copy is a built state for the
+price of a few megabytes).
+
+The runs are expensive and use about one core each (dbt and the forecasts are single-threaded),
+so the session starts the ones its selected tests need as soon as it starts, in two background
+threads (the real export runs beside the sample build and the runs that copy it), and conftest
+moves the tests that wait for them to the end: the rest of the suite runs meanwhile. A run
+nobody announced starts when first asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from extract.cdc_pulse import generate_sample_csv
+from orchestration.settings import PROJECT_ROOT
+from tests.real_data import CDC_EXPORT
+
+SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
+BACKGROUND_THREADS = 2
+RUN_TIMEOUT_SECONDS = 900
+
+
+@dataclass
+class RunSummary:
+    """What a pipeline run did, as the tests check it."""
+
+    success: bool
+    materialized: set[str] = field(default_factory=set)
+    check_evaluations: list[dict] = field(default_factory=list)
+    progress: str = ""
+    output: str = ""  # the run's own output (Dagster and dbt logs), for failure messages
+    seconds: float = 0.0  # wall time of the run's process
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return [
+            f"{evaluation['asset']}:{evaluation['check']}"
+            for evaluation in self.check_evaluations
+            if not evaluation["passed"]
+        ]
+
+    def describe(self) -> str:
+        return (
+            f"pipeline run {'succeeded' if self.success else 'FAILED'}; failed checks "
+            f"{self.failed_checks}; progress:\n{self.progress}\nlast output:\n{self.output[-6000:]}"
+        )
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        """The run's MINDPULSE_DATA_DIR: every file the pipeline writes derives from it."""
+        return self.root / "data"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse" / "mindpulse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        return self.data_dir / "warehouse" / "published" / "mindpulse.duckdb"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """This process's environment without MINDPULSE_/DBT_/SNOWFLAKE_ settings, plus ours."""
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("MINDPULSE_", "DBT_", "SNOWFLAKE_"))
+        }
+        env.update(
+            MINDPULSE_DATA_DIR=str(self.data_dir),
+            DAGSTER_HOME=str(self.root / "dagster_home"),
+            **extra,
+        )
+        return env
+
+    def run(self, on_start: Callable[[subprocess.Popen], None] | None = None, **env) -> RunSummary:
+        """Materialize the whole weekly job here with these extra MINDPULSE_* variables."""
+        runs = self.root / "runs"
+        runs.mkdir(parents=True, exist_ok=True)
+        number = len(list(runs.glob("*.log"))) + 1
+        summary_path, output_path = runs / f"{number}.json", runs / f"{number}.log"
+        started = time.perf_counter()
+        with output_path.open("w") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tests.pipeline_runner", str(summary_path)],
+                cwd=PROJECT_ROOT,
+                env=self.env(**env),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so dbt stops with it
+            )
+            if on_start:
+                on_start(process)
+            try:
+                process.wait(timeout=RUN_TIMEOUT_SECONDS)
+            finally:
+                stop_process_group(process)
+        seconds = time.perf_counter() - started
+        log = output_path.read_text()
+        if not summary_path.exists():
+            return RunSummary(success=False, output=log, seconds=seconds)
+        summary = json.loads(summary_path.read_text())
+        summary["materialized"] = set(summary["materialized"])
+        return RunSummary(**summary, output=log, seconds=seconds)
+
+    def copy_to(self, root: Path) -> Workspace:
+        """A workspace holding a copy of everything this one built."""
+        shutil.copytree(self.root, root, dirs_exist_ok=True)
+        return Workspace(root)
+
+    def query(self, sql: str, path: Path | None = None) -> list[tuple]:
+        with duckdb.connect(str(path or self.warehouse), read_only=True) as conn:
+            return conn.execute(sql).fetchall()
+
+    def count(self, table: str, path: Path | None = None) -> int:
+        return self.query(f"select count(*) from {table}", path)[0][0]
+
+    def table_digest(self, table: str, order_by: str) -> str:
+        rows = self.query(f"select * from {table} order by {order_by}")
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def write_export_with_an_impossible_value(path: Path, scale: str = SAMPLE_SCALE) -> Path:
+    """The sample export, with one national estimate of 150 % (its CI widened to match)."""
+    rows = list(csv.DictReader(io.StringIO(generate_sample_csv(scale=float(scale)))))
+    target = next(r for r in rows if r["Group"] == "National Estimate" and r["Value"])
+    target.update({"Value": "150.0", "Low CI": "149.0", "High CI": "151.0"})
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    workspace: Workspace
+    result: RunSummary
+
+
+class PipelineRuns:
+    """The session's pipeline runs, in background threads, in the order they were started.
+
+    A run that copies another waits for it. Starting a run starts what it copies first, so the
+    run it waits for always has a thread of its own: waiting can never hold up every thread.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._executor = ThreadPoolExecutor(
+            max_workers=BACKGROUND_THREADS, thread_name_prefix="pipeline"
+        )
+        self._futures: dict[str, Future] = {}
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self._closed = False
+
+    def start(self, name: str) -> None:
+        if name in COPIES:
+            self.start(COPIES[name])
+        with self._lock:
+            if name not in self._futures:
+                self._futures[name] = self._executor.submit(RUNS[name], self)
+
+    def result(self, name: str) -> FinishedRun:
+        self.start(name)
+        return self._futures[name].result()
+
+    def run(self, workspace: Workspace, **env: str) -> RunSummary:
+        if self._closed:
+            raise RuntimeError("the test session is over")
+        return workspace.run(on_start=self._track, **env)
+
+    def _track(self, process: subprocess.Popen) -> None:
+        self._running.add(process)
+
+    def finished(self) -> dict[str, RunSummary]:
+        """The runs that have finished, by name."""
+        return {
+            name: future.result().result
+            for name, future in self._futures.items()
+            if future.done() and not future.cancelled() and future.exception() is None
+        }
+
+    def close(self) -> None:
+        """Stop what is still running or waiting (an interrupted or partial session)."""
+        self._closed = True
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in list(self._running):
+            stop_process_group(process)
+        self._executor.shutdown(wait=True)
+
+
+def _sample(runs: PipelineRuns) -> FinishedRun:
+    workspace = Workspace(runs.root / "sample")
+    return FinishedRun(workspace, runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE))
+
+
+def _second(runs: PipelineRuns) -> FinishedRun:
+    """The sample build run again, unchanged, on a copy of it."""
+    sample = runs.result("sample").workspace
+    workspace = sample.copy_to(runs.root / "second")
+    return FinishedRun(workspace, runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE))
+
+
+def _blocked(runs: PipelineRuns) -> FinishedRun:
+    """A copy of the sample build, then a run on an export holding a value of 150 %."""
+    sample = runs.result("sample").workspace
+    workspace = sample.copy_to(runs.root / "blocked")
+    bad_export = write_export_with_an_impossible_value(workspace.root / "bad_export.csv")
+    return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(bad_export)))
+
+
+def _real(runs: PipelineRuns) -> FinishedRun:
+    """The real CDC export (file mode), end to end in a fresh workspace."""
+    workspace = Workspace(runs.root / "real")
+    return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(CDC_EXPORT)))
+
+
+# In the order they start: the copies after the sample build they copy.
+RUNS: dict[str, Callable[[PipelineRuns], FinishedRun]] = {
+    "sample": _sample,
+    "real": _real,
+    "blocked": _blocked,
+    "second": _second,
+}
+# Run -> the run whose workspace it copies.
+COPIES = {"blocked": "sample", "second": "sample"}
+# Fixture -> the runs it waits for.
+RUN_FIXTURES: dict[str, tuple[str, ...]] = {
+    "sample_pipeline": ("sample",),
+    "blocked_pipeline_run": ("sample", "blocked"),
+    "second_pipeline_run": ("sample", "second"),
+    "real_pipeline_run": ("real",),
+}
+RUN_ORDER = tuple(RUNS)
+
+
+def runs_needed(fixture_names: set[str], real_export_present: bool | None = None) -> list[str]:
+    """The runs the given fixtures wait for, in run order (the real one only if its file is)."""
+    if real_export_present is None:
+        real_export_present = CDC_EXPORT.is_file()
+    needed = {run for name in fixture_names for run in RUN_FIXTURES.get(name, ())}
+    if not real_export_present:
+        needed.discard("real")
+    return [run for run in RUN_ORDER if run in needed]
+
+
+def module_ranks(tests: list[tuple[str, list[str]]]) -> dict[str, int]:
+    """Module -> when its tests should run: 0 for modules waiting for no run, else 1 + the
+    position of the last run any of its tests waits for. `tests` are (node id, runs waited for).
+    """
+    ranks: dict[str, int] = {}
+    for node_id, runs in tests:
+        module = node_id.split("::")[0]
+        ranks[module] = max([ranks.get(module, 0), *(RUN_ORDER.index(run) + 1 for run in runs)])
+    return ranks
