@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from orchestration.dbt_reuse import build_metadata, reused_outputs, unchanged_build
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.table_metadata import duckdb_table_metadata
@@ -63,6 +64,13 @@ def _with_table_metadata(
             yield event
 
 
+def _existing_tables(conn, keys) -> set[dg.AssetKey]:
+    """The given <schema>/<name> asset keys whose relation exists in the warehouse."""
+    rows = conn.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    present = {dg.AssetKey([schema, name]) for schema, name in rows}
+    return {key for key in keys if key in present}
+
+
 def _failure_summary(events: list[Any]) -> str:
     failed = [
         f"{e.asset_key.to_user_string()}: {e.check_name}"
@@ -95,13 +103,33 @@ def build_dbt_assets(manifest_path: Path | None = None) -> dg.AssetsDefinition:
         warehouse: DuckDBResource,
         settings: dg.ResourceParam[Settings],
     ):
+        built_in = str(settings.duckdb_path) if settings.warehouse == "duckdb" else "snowflake"
+        if settings.warehouse == "duckdb":
+            with warehouse.get_connection() as conn:
+                existing = _existing_tables(conn, context.selected_asset_keys)
+            build = unchanged_build(context, warehouse=built_in, existing=existing)
+            if build:
+                context.log.info(
+                    "dbt not run: inputs and code unchanged since its last green build"
+                )
+                yield from _with_table_metadata(
+                    context, list(reused_outputs(context, build, built_in)), warehouse
+                )
+                return
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         events = list(invocation.stream())
+        green = invocation.is_successful()
+        events = [
+            event.with_metadata({**event.metadata, **build_metadata(green, built_in)})
+            if isinstance(event, dg.Output)
+            else event
+            for event in events
+        ]
         if settings.warehouse == "duckdb":
             yield from _with_table_metadata(context, events, warehouse)
         else:
             yield from events
-        if not invocation.is_successful():
+        if not green:
             raise dg.Failure(description=_failure_summary(events))
 
     return mindpulse_dbt

@@ -19,6 +19,7 @@ from typing import TextIO
 
 import dagster as dg
 
+from orchestration.dbt_reuse import REUSE_TAG, REUSED_FROM_KEY
 from orchestration.schedules import WEEKLY_JOB_NAME
 from orchestration.settings import ConfigurationError, Settings, load_settings
 
@@ -63,6 +64,8 @@ def _notes(metadata) -> list[str]:
     quarantined = metadata.get("rows_quarantined")
     if quarantined is not None and quarantined.value:
         notes.append(f"{quarantined.value} records quarantined")
+    if metadata.get(REUSED_FROM_KEY) is not None:
+        notes.append(f"dbt not run: unchanged since run {metadata[REUSED_FROM_KEY].value[:8]}")
     reused, fitted = metadata.get("series_reused"), metadata.get("series_fitted")
     if reused is not None and fitted is not None:
         notes.append(f"series: {reused.value} reused, {fitted.value} fitted")
@@ -150,7 +153,11 @@ def run_all(
 
     job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"progress": progress_logger})
     return job.execute_in_process(
-        instance=instance, run_config={"loggers": {"progress": {}}}, raise_on_error=False
+        instance=instance,
+        run_config={"loggers": {"progress": {}}},
+        raise_on_error=False,
+        # make run skips what Dagster's provenance shows unchanged (orchestration/dbt_reuse.py).
+        tags={REUSE_TAG: "true"},
     )
 
 

@@ -2,9 +2,9 @@
 
     python -m tests.pipeline_runner <summary.json>
 
-The caller (tests/pipeline_runs.py) sets MINDPULSE_DUCKDB_PATH, DAGSTER_HOME and any other
+The caller (tests/pipeline_runs.py) sets MINDPULSE_DATA_DIR, DAGSTER_HOME and any other
 MINDPULSE_* variable in this process's environment. The run takes `make run`'s code path
-(orchestration.run_pipeline.run_all, progress lines included) with an ephemeral Dagster
+(orchestration.run_pipeline.run_all, progress lines included) with the workspace's Dagster
 instance, and writes what the tests check: success, the materialized assets, every asset
 check evaluation and the progress lines.
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.run_pipeline import run_all
+from orchestration.run_pipeline import prepare_dagster_home, run_all
+from orchestration.settings import load_settings
 
 
 def summarize(result: dg.ExecuteInProcessResult, progress: str) -> dict:
@@ -44,7 +45,10 @@ def summarize(result: dg.ExecuteInProcessResult, progress: str) -> dict:
 def main(argv: list[str]) -> int:
     summary_path = Path(argv[1])
     progress = io.StringIO()
-    with dg.DagsterInstance.ephemeral() as instance:
+    # The workspace's own Dagster instance, as `make run` uses DAGSTER_HOME: a later run in the
+    # same workspace sees this run's materializations (and may reuse what did not change).
+    settings = load_settings()
+    with dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance:
         result = run_all(instance, out=progress)
     summary_path.write_text(json.dumps(summarize(result, progress.getvalue())))
     return 0

@@ -2,7 +2,7 @@
 
     python -m tests.benchmarks.bench_runner <stages.json>
 
-bench_pipeline starts this module as a subprocess with MINDPULSE_DUCKDB_PATH,
+bench_pipeline starts this module as a subprocess with MINDPULSE_DATA_DIR,
 MINDPULSE_SAMPLE_SCALE and DAGSTER_HOME pointing into a temporary workspace, so that the
 interpreter start, the imports (dagster, dagster-dbt, duckdb, pandas) and loading the
 definitions are part of what is measured. It prints `make run`'s progress lines and writes,

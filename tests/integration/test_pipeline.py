@@ -87,25 +87,37 @@ def test_the_dashboard_copy_is_published(sample_build):
 def test_a_second_run_leaves_the_same_rows_and_reuses_every_forecast(
     sample_build, second_pipeline_run
 ):
-    second = second_pipeline_run
-    assert second.result.success, second.result.describe()
+    moved, again = second_pipeline_run.previous, second_pipeline_run.result
+    workspace = second_pipeline_run.workspace
+    assert moved.success, moved.describe()
+    assert again.success, again.describe()
     before = {table: sample_build.count(table) for table in TABLES}
-    assert {table: second.workspace.count(table) for table in TABLES} == before
+    assert {table: workspace.count(table) for table in TABLES} == before
     assert sample_build.count("raw.load_batches") == 1
-    assert second.workspace.count("raw.load_batches") == 2
-    # Nothing changed, so no series is fitted again and the forecast rows are the same rows.
+    assert workspace.count("raw.load_batches") == 3
+    for table in (
+        "marts.fct_signals",
+        "ml.forecasts",
+        "ml.forecast_metrics",
+        "ml.forecast_candidates",
+    ):
+        assert workspace.table_digest(table, "all") == sample_build.table_digest(table, "all")
+    # Nothing changed, so no series is fitted again in either run ...
     series = before["ml.forecast_metrics"]
-    forecast_line = next(
-        line for line in second.result.progress.splitlines() if "ml/forecasts" in line
-    )
-    assert f"series: {series} reused, 0 fitted" in forecast_line
-    for table in ("ml.forecasts", "ml.forecast_metrics", "ml.forecast_candidates"):
-        assert second.workspace.table_digest(table, "all") == sample_build.table_digest(
-            table, "all"
-        )
-    # The same sample is landed once; both loads name that one file.
-    [landed] = (second.workspace.landing_dir / "cdc_pulse").iterdir()
-    paths = second.workspace.query("select distinct landing_path from raw.load_batches")
+    for run in (moved, again):
+        line = next(line for line in run.progress.splitlines() if "ml/forecasts" in line)
+        assert f"series: {series} reused, 0 fitted" in line, run.progress
+    # ... dbt builds and tests in the copied warehouse once (its tables are in a new file) ...
+    dbt_moved = next(line for line in moved.progress.splitlines() if "marts/fct_signals" in line)
+    assert "dbt not run" not in dbt_moved and len(moved.check_evaluations) >= 10
+    # ... and then has nothing to rebuild: same tables reported, no test re-run.
+    dbt_again = next(line for line in again.progress.splitlines() if "marts/fct_signals" in line)
+    assert "dbt not run: unchanged since run" in dbt_again, again.progress
+    assert again.materialized == moved.materialized
+    assert [e for e in again.check_evaluations if e["asset"].startswith("staging/")] == []
+    # The same sample is landed once; every load names that one file.
+    [landed] = (workspace.landing_dir / "cdc_pulse").iterdir()
+    paths = workspace.query("select distinct landing_path from raw.load_batches")
     assert {Path(path).name for (path,) in paths} == {landed.name}
 
 
