@@ -59,7 +59,7 @@ class ForecastSettings:
     min_obs: int = 12
     min_train: int = MIN_TRAIN_OBS
     max_folds: int = MAX_FOLDS
-    prophet_folds: int = 3
+    prophet_folds: int = 2
     candidates: tuple[str, ...] = tuple(CANDIDATES)
 
     def __post_init__(self):

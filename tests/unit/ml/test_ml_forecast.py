@@ -125,7 +125,7 @@ def test_the_backtest_is_nested_over_seven_folds(result):
         "7 rolling-origin folds",
         "the first fold only chooses",
         "24 points in 6 folds",
-        "Prophet forecasts only the last 3 folds",
+        "Prophet forecasts only the last 2 folds",
         "level shift of 2024-01-09",
     ):
         assert words in note
@@ -143,7 +143,7 @@ def test_every_series_names_its_model_and_every_candidate_it_tried(result):
     flagged = candidates[candidates["chosen"]].set_index("series_key")["model_name"]
     assert flagged.sort_index().equals(chosen.sort_index())
     prophet = candidates[candidates["model_name"] == "prophet"]
-    assert set(prophet["n_folds"]) == {3} and (candidates["seconds"] >= 0).all()
+    assert set(prophet["n_folds"]) == {2} and (candidates["seconds"] >= 0).all()
 
 
 def test_a_trend_is_forecast_better_than_naive(result):
