@@ -30,6 +30,7 @@ class MeasuredProcess:
     started_at: float  # epoch seconds, just before the spawn
     ended_at: float  # epoch seconds, right after the exit was seen
     samples: list[tuple[float, int]] = field(default_factory=list)  # (epoch seconds, bytes)
+    stopped_at: float | None = None  # epoch seconds when it was told to stop, if it was
 
     @property
     def seconds(self) -> float:
@@ -75,6 +76,7 @@ def run_measured(
     with returncode None.
     """
     samples: list[tuple[float, int]] = []
+    stopped_at = None
     done = threading.Event()
     started_at = time.time()
     process = subprocess.Popen(list(command), env=dict(env), cwd=cwd, start_new_session=True)
@@ -83,12 +85,18 @@ def run_measured(
     try:
         returncode: int | None = process.wait(timeout=stop_after_seconds)
     except subprocess.TimeoutExpired:
+        stopped_at = time.time()
         _stop_group(process)
         returncode = None
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): the run has its own session, so stop it here.
+        _stop_group(process)
+        done.set()
+        raise
     ended_at = time.time()
     done.set()
     sampler.join()
-    return MeasuredProcess(returncode, started_at, ended_at, samples)
+    return MeasuredProcess(returncode, started_at, ended_at, samples, stopped_at)
 
 
 def _stop_group(process: subprocess.Popen) -> None:

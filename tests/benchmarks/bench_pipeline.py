@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -166,15 +167,14 @@ def main() -> None:
         f"(best of {imports}); second-run budget {br.second_run_budget(import_seconds):.1f} s",
         flush=True,
     )
-    runs = [bench_scale(scale, import_seconds, args.stop_after) for scale in args.scales]
-
+    # SIGTERM ends the bench like Ctrl-C does, so the run in progress is stopped with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": psutil.cpu_count(),
             "memory_gb": round(psutil.virtual_memory().total / 2**30),
             "python": platform.python_version(),
-            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
         "bare_import_seconds": {
             "best": import_seconds,
@@ -182,9 +182,13 @@ def main() -> None:
             "median": statistics.median(imports),
         },
         "limits": {"max_seconds": br.LIMIT_SECONDS, "max_peak_rss_mb": br.LIMIT_PEAK_RSS_MB},
-        "runs": runs,
+        "runs": [],
     }
-    REPORT.write_text(json.dumps(report, indent=2))
+    for scale in args.scales:
+        report["runs"].append(bench_scale(scale, import_seconds, args.stop_after))
+        report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        REPORT.write_text(json.dumps(report, indent=2))  # after each scale: a stop keeps them
+    runs = report["runs"]
     print()
     for run in runs:
         print("\n".join(br.format_scale(run)))

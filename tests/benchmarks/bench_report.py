@@ -31,9 +31,11 @@ def run_stages(measured: MeasuredProcess, steps: dict[str, dict]) -> list[dict]:
     last_end = max((step.get("ended_at", measured.ended_at) for _, step in timed), default=None)
     stages = [_stage("startup", measured, measured.started_at, first_start)]
     for name, step in timed:
-        end = step.get("ended_at", measured.ended_at)  # a step cut off by a stop has no end
+        end = step.get("ended_at", measured.ended_at)  # a step cut off by a kill has no end
         stage = _stage(name, measured, step["started_at"], end)
-        stage.update(status=step.get("status") or "stopped", rows=step.get("rows", {}))
+        stopped_here = measured.stopped_at is not None and end >= measured.stopped_at
+        status = "stopped" if stopped_here else step.get("status") or "unfinished"
+        stage.update(status=status, rows=step.get("rows", {}))
         if step.get("metadata"):
             stage["metadata"] = step["metadata"]
         stages.append(stage)
@@ -116,7 +118,9 @@ def _mb(value: float | None) -> str:
 
 
 def _rows(stage: dict) -> str:
-    return ", ".join(f"{key} {n:,}" for key, n in stage.get("rows", {}).items() if n is not None)
+    rows = ", ".join(f"{key} {n:,}" for key, n in stage.get("rows", {}).items() if n is not None)
+    status = stage.get("status")
+    return rows if status in (None, "ok") else f"[{status}] {rows}"
 
 
 def _outcome(run: dict) -> str:

@@ -41,10 +41,15 @@ REPORTED_METADATA = (
 
 
 class StageTimes(ProgressHandler):
-    """`make run`'s progress lines, plus each step's start and end time and chosen metadata."""
+    """`make run`'s progress lines, plus each step's start and end time and chosen metadata.
 
-    def __init__(self, out):
+    The stages file is rewritten whenever a step starts or ends, so a run the bench stops
+    still tells which step it was in.
+    """
+
+    def __init__(self, out, stages_path: Path):
         super().__init__(out=out)
+        self.stages_path = stages_path
         self.times: dict[str, dict[str, float]] = {}
         self.metadata: dict[str, dict[str, object]] = {}
 
@@ -56,8 +61,10 @@ class StageTimes(ProgressHandler):
         kind = event.event_type_value
         if kind == "STEP_START":
             self.times.setdefault(event.step_key, {})["started_at"] = record.created
-        elif kind == "STEP_SUCCESS" or kind == "STEP_FAILURE" or kind == "STEP_SKIPPED":
+            self.save(success=None)
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"):
             self.times.setdefault(event.step_key, {})["ended_at"] = record.created
+            self.save(success=None)
         elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
             chosen = {
@@ -83,6 +90,12 @@ class StageTimes(ProgressHandler):
             for step, progress in self.steps.items()
         }
 
+    def save(self, success: bool | None) -> None:
+        """Write the stages so far (success None: the run has not ended)."""
+        partial = self.stages_path.with_name(self.stages_path.name + ".tmp")
+        partial.write_text(json.dumps({"success": success, "stages": self.stages()}))
+        partial.replace(self.stages_path)
+
 
 def _plain(value: object) -> object:
     """A metadata value as plain JSON (dicts, numbers, text)."""
@@ -101,11 +114,9 @@ def main(argv: list[str]) -> int:
         dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance,
         output_to_log(log_path) as console,
     ):
-        recorder = StageTimes(out=console)
+        recorder = StageTimes(out=console, stages_path=stages_path)
         result = run_all(instance, handler=recorder)
-    stages_path.write_text(
-        json.dumps({"success": result.success, "log": str(log_path), "stages": recorder.stages()})
-    )
+    recorder.save(success=result.success)
     return 0 if result.success else 1
 
 

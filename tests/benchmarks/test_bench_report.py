@@ -53,11 +53,24 @@ def test_stages_are_startup_steps_in_start_order_and_shutdown():
     assert br.between_steps_seconds(21.0, stages) == 1.0  # 6.0 -> 7.0
 
 
-def test_a_stopped_step_runs_until_the_process_was_stopped():
-    steps = {"signal_forecasts": {"started_at": T0 + 4.0, "rows": {}}}
-    stages = br.run_stages(measured([], seconds=700.0), steps)
-    assert stages[1] == stages[1] | {"stage": "signal_forecasts", "status": "stopped"}
-    assert stages[1]["seconds"] == 696.0
+def test_the_step_running_when_the_bench_stopped_the_run_is_marked_stopped():
+    stopped = MeasuredProcess(None, T0, T0 + 703.0, [], stopped_at=T0 + 700.0)
+    steps = {
+        "mindpulse_dbt": {"status": "ok", "started_at": T0 + 4.0, "ended_at": T0 + 9.0},
+        # Interrupted, the step still ends (as a failure) a little after the stop.
+        "signal_forecasts": {"status": "FAILED", "started_at": T0 + 9.0, "ended_at": T0 + 701},
+    }
+    stages = br.run_stages(stopped, steps)
+    assert [(s["stage"], s.get("status")) for s in stages] == [
+        ("startup", None),
+        ("mindpulse_dbt", "ok"),
+        ("signal_forecasts", "stopped"),
+        ("shutdown", None),
+    ]
+    assert stages[2]["seconds"] == 692.0
+    # A step the kill cut off before it could end runs until the process ended.
+    cut = br.run_stages(stopped, {"signal_forecasts": {"started_at": T0 + 9.0}})
+    assert cut[1]["seconds"] == 694.0 and cut[1]["status"] == "stopped"
 
 
 def test_the_wall_limit_names_the_stage_running_when_it_was_passed():
