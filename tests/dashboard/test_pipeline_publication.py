@@ -21,13 +21,16 @@ order by period_start desc limit 1
 @pytest.fixture
 def pipeline_publication(sample_build, monkeypatch):
     monkeypatch.setenv("MINDPULSE_WAREHOUSE", "duckdb")
-    monkeypatch.setenv("MINDPULSE_DUCKDB_PATH", str(sample_build.warehouse))
+    # The build's data folder: the dashboard reads the copy published there, nothing else.
+    monkeypatch.setenv("MINDPULSE_DATA_DIR", str(sample_build.data_dir))
+    monkeypatch.delenv("MINDPULSE_DUCKDB_PATH", raising=False)
     return sample_build
 
 
 def test_pages_render_the_pipeline_publication(pipeline_publication):
     app = AppTest.from_file(str(APP_PATH), default_timeout=60).run()
     assert not app.exception, [e.value for e in app.exception]
+    assert "Nothing has been published yet" not in str([e.value for e in app.info])
     [(latest,)] = pipeline_publication.query(LATEST_NATIONAL, pipeline_publication.published)
     values = {metric.label: metric.value for metric in app.metric}
     assert values["Symptoms of anxiety or depressive disorder"] == f"{latest:.1f}%"
