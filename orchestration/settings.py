@@ -62,7 +62,8 @@ class Settings:
     default_source_mode: Literal["sample", "live"]
     source_files: Mapping[str, Path] = field(default_factory=dict)
     sample_scale: float = 1.0
-    cdc_app_token: str | None = None
+    # repr=False: a token never appears when Settings is printed or logged.
+    cdc_app_token: str | None = field(default=None, repr=False)
     snowflake: SnowflakeSettings | None = None
     dagster_home: Path = DEFAULT_DAGSTER_HOME
     # The one folder MindPulse writes to. Only the warehouse file may live elsewhere, when

@@ -162,3 +162,17 @@ def test_relative_default_is_not_taken_from_the_working_directory(monkeypatch, t
     monkeypatch.chdir(tmp_path)
     assert load_settings({}).duckdb_path == DEFAULT_DUCKDB_PATH
     assert Path.cwd() != PROJECT_ROOT
+
+
+def test_the_app_token_never_shows_when_settings_are_printed():
+    settings = load_settings({"MINDPULSE_CDC_APP_TOKEN": "tok-s3cr3t-value"})
+    assert settings.cdc_app_token == "tok-s3cr3t-value"
+    assert "tok-s3cr3t-value" not in repr(settings) and "tok-s3cr3t-value" not in str(settings)
+
+
+def test_streamlit_secrets_are_git_ignored():
+    from orchestration.settings import PROJECT_ROOT
+
+    ignored = (PROJECT_ROOT / ".gitignore").read_text().splitlines()
+    assert ".streamlit/secrets.toml" in ignored
+    assert (PROJECT_ROOT / "dashboard" / "secrets.toml.example").is_file()
