@@ -26,10 +26,12 @@ define stage
 	printf "  ok      %-32s %4d.%01d s\n" "$(1)" $$((ms / 1000)) $$(((ms % 1000) / 100))
 endef
 
-.PHONY: help install prepare run test dev dashboard dbt-build bench lint clean
+.PHONY: help install prepare run replay test dev dashboard dbt-build bench lint clean
 
 help:
 	@echo "make run        install, prepare dbt, materialize every asset on sample data"
+	@echo "make replay     rebuild RAW (and everything after it) from the landed files;"
+	@echo "                BATCH=<batch id> picks one, default: the batch loaded last"
 	@echo "make test       the whole test suite"
 	@echo "make dev        Dagster UI on http://localhost:3000"
 	@echo "make dashboard  Streamlit dashboard on http://localhost:8501"
@@ -58,6 +60,11 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 
 run: prepare $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/python -m orchestration.run_pipeline
+
+# RAW from the landing folder instead of the sources (no network, no export file needed).
+BATCH ?= latest
+replay: prepare $(DAGSTER_HOME)/dagster.yaml
+	@$(BIN)/python -m orchestration.run_pipeline --replay "$(BATCH)"
 
 test: prepare $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/pytest

@@ -59,9 +59,16 @@ class ExtractBatch:
     payload_suffix: str
     rows: pd.DataFrame
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    # How many records the payload holds, counted without the parser (extract.payload_counts,
+    # or the total an API reports), and how it was counted. The accounting check compares it
+    # with what the warehouse holds after the load, so a parser that merged or lost records
+    # cannot pass it.
+    records_in_payload: int = field(kw_only=True)
+    counted_by: str = field(kw_only=True)
 
     @property
     def rows_in(self) -> int:
+        """Records the parser read: validated rows plus quarantined ones."""
         return len(self.rows) + len(self.quarantined)
 
     def content_version(self) -> str:

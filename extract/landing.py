@@ -61,6 +61,9 @@ def land_payload(batch: ExtractBatch, landing_dir: Path) -> Landing:
         _publish_exclusively(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    # The new name lives in the directory: without syncing it, a power loss could leave
+    # raw.load_batches pointing at a landing file that is gone.
+    _fsync_directory(target.parent)
     # Read-only as a reminder that landed files are never edited in place.
     target.chmod(0o444)
     return Landing(target, reused=False)
@@ -141,6 +144,14 @@ def _publish_exclusively(tmp: Path, target: Path) -> None:
     except FileExistsError:
         raise _already_landed(target) from None
     os.replace(tmp, target)
+
+
+def _fsync_directory(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _already_landed(target: Path) -> ExtractError:

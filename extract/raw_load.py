@@ -1,10 +1,12 @@
-"""Load an extract batch into the RAW layer of DuckDB, replacing the source's previous load.
+"""Load an extract batch into the RAW layer of DuckDB, replacing what it supersedes.
 
-One transaction per load: create the raw tables if they are missing, delete the source's rows
-in its raw table and in ``raw.quarantine``, insert the batch's valid rows (with ``_batch_id``,
-``_loaded_at``, ``_source_mode``) and its quarantined records, and append a row to
-``raw.load_batches``. Any error rolls everything back, so the warehouse is either the old load or
-the new one, never a mix, and re-running a load never duplicates rows.
+One transaction per load: create the raw tables if they are missing, run the completeness
+guard (``extract.completeness``) against what the table holds, delete what the batch replaces
+(a snapshot source's whole table and its quarantine rows; an incremental source's window),
+insert the batch's valid rows (with ``_batch_id``, ``_loaded_at``, ``_source_mode``) and its
+quarantined records, check that every record of the payload is accounted for, and append a row
+to ``raw.load_batches``. Any error rolls everything back, so the warehouse is either the old
+load or the new one, never a mix, and re-running a load never duplicates rows.
 
 ``raw.quarantine`` holds no records, only what ``QuarantinedRecord`` keeps of them (already
 scrubbed by ``extract.privacy``). A warehouse from before that change has the old layout, with
@@ -24,7 +26,8 @@ import duckdb
 import pandas as pd
 
 from extract.batch import ExtractBatch, ExtractError, utc_now_naive
-from extract.cdc_pulse import records as cdc_records
+from extract.completeness import GuardOutcome, ShrinkPolicy, batch_window, check_completeness
+from extract.contract import RawTableContract
 
 RAW_SCHEMA = "raw"  # the same name in every warehouse (see orchestration.settings)
 
@@ -63,10 +66,28 @@ LOAD_BATCHES_COLUMNS = (
     ("loaded_at", "TIMESTAMP"),
 )
 
-# Raw table -> (the source that owns it, its record columns as the source defines them).
-RAW_TABLES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
-    cdc_records.RAW_TABLE: (cdc_records.SOURCE, cdc_records.RAW_COLUMNS),
-}
+
+@dataclass(frozen=True)
+class Accounting:
+    """Every record of the payload is either in the raw table or in raw.quarantine."""
+
+    records_in_payload: int  # counted without the parser (ExtractBatch.counted_by says how)
+    counted_by: str
+    rows_in_raw: int  # what the warehouse holds for the batch, counted after the insert
+    rows_in_quarantine: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.records_in_payload == self.rows_in_raw + self.rows_in_quarantine
+
+
+class AccountingError(ExtractError):
+    """Records went missing (or appeared) between the payload and the warehouse; nothing was
+    written."""
+
+    def __init__(self, message: str, accounting: Accounting):
+        super().__init__(message)
+        self.accounting = accounting
 
 
 @dataclass(frozen=True)
@@ -78,16 +99,26 @@ class LoadResult:
     rows_quarantined: int
     loaded_at: datetime  # UTC, naive
     landing_path: Path
+    guard: GuardOutcome
+    accounting: Accounting
 
 
 def load_batch(
     conn: duckdb.DuckDBPyConnection,
     batch: ExtractBatch,
     landing_path: Path,
-    table: str = cdc_records.RAW_TABLE,
+    contract: RawTableContract,
+    policy: ShrinkPolicy | None = None,
 ) -> LoadResult:
-    """Replace the source's rows in raw.<table> and raw.quarantine with `batch`, atomically."""
-    record_columns = _record_columns(table, batch)
+    """Replace what `batch` supersedes in raw.<table> and raw.quarantine, atomically.
+
+    Raises IncompleteBatchError (the guard refused a batch that looks cut short) or
+    AccountingError (payload and warehouse disagree on the record count); in both cases, as on
+    any error, nothing was written.
+    """
+    table = contract.table
+    record_columns = _record_columns(contract, batch)
+    policy = policy or ShrinkPolicy()
     loaded_at = utc_now_naive()
     tables = {
         table: record_columns + LOAD_COLUMNS,
@@ -100,10 +131,13 @@ def load_batch(
         _drop_legacy_quarantine(conn)
         for name, columns in tables.items():
             _ensure_table(conn, name, columns)
-        conn.execute(f"DELETE FROM {RAW_SCHEMA}.{table}")  # the table holds only this source
-        conn.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE source = ?", [batch.source])
+        guard = check_completeness(
+            conn, batch, contract, RAW_SCHEMA, policy, asset=f"{RAW_SCHEMA}/{table}"
+        )
+        _delete_superseded(conn, contract, batch)
         rows_loaded = _insert_rows(conn, table, record_columns, batch, loaded_at)
         _insert_quarantine(conn, batch, loaded_at)
+        accounting = _account(conn, table, batch)
         conn.execute(
             f"INSERT INTO {RAW_SCHEMA}.load_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -130,22 +164,66 @@ def load_batch(
         rows_quarantined=len(batch.quarantined),
         loaded_at=loaded_at,
         landing_path=Path(landing_path),
+        guard=guard,
+        accounting=accounting,
     )
 
 
-def _record_columns(table: str, batch: ExtractBatch) -> tuple[tuple[str, str], ...]:
-    if table not in RAW_TABLES:
+def _record_columns(contract: RawTableContract, batch: ExtractBatch):
+    if batch.source != contract.source:
         raise ExtractError(
-            f"No raw table contract for {table!r}; known tables: {', '.join(RAW_TABLES)}. "
-            "Register the source's columns in extract.raw_load.RAW_TABLES."
+            f"raw.{contract.table} holds {contract.source!r} records, not {batch.source!r} ones."
         )
-    owner, columns = RAW_TABLES[table]
-    if batch.source != owner:
-        raise ExtractError(f"raw.{table} holds {owner!r} records, not {batch.source!r} ones.")
-    missing = [name for name, _ in columns if name not in batch.rows.columns]
+    missing = [name for name in contract.column_names if name not in batch.rows.columns]
     if missing:
         raise ExtractError(f"The {batch.source} batch rows lack the column(s) {missing}.")
-    return columns
+    return contract.columns
+
+
+def _delete_superseded(conn, contract: RawTableContract, batch: ExtractBatch) -> None:
+    """Delete what the batch replaces: the whole source, or the window an incremental batch
+    covers (quarantine rows of earlier windows stay; a batch loaded again replaces its own)."""
+    table = f"{RAW_SCHEMA}.{contract.table}"  # a raw table holds one source's records only
+    if contract.load == "snapshot":
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE source = ?", [batch.source])
+        return
+    window = batch_window(batch.rows, contract)
+    if window is not None:
+        conn.execute(
+            f"DELETE FROM {table} WHERE {contract.date_column} BETWEEN ? AND ?", list(window)
+        )
+    conn.execute(f"DELETE FROM {table} WHERE _batch_id = ?", [batch.batch_id])
+    conn.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE batch_id = ?", [batch.batch_id])
+
+
+def _account(conn, table: str, batch: ExtractBatch) -> Accounting:
+    """Count what the warehouse now holds for the batch and compare it with the payload."""
+    [(in_raw, in_quarantine)] = conn.execute(
+        f"""
+        select
+            (select count(*) from {RAW_SCHEMA}.{table} where _batch_id = $batch),
+            (select count(*) from {RAW_SCHEMA}.quarantine where batch_id = $batch)
+        """,
+        {"batch": batch.batch_id},
+    ).fetchall()
+    accounting = Accounting(batch.records_in_payload, batch.counted_by, in_raw, in_quarantine)
+    if not accounting.balanced:
+        raise AccountingError(_unbalanced(batch, accounting), accounting)
+    return accounting
+
+
+def _unbalanced(batch: ExtractBatch, accounting: Accounting) -> str:
+    found = accounting.rows_in_raw + accounting.rows_in_quarantine
+    reasons = "; ".join(f"record {q.row_number}: {q.reason}" for q in batch.quarantined[:3])
+    return (
+        f"The {batch.source} payload holds {accounting.records_in_payload:,} records (counted "
+        f"as {accounting.counted_by}), but {found:,} were read: {accounting.rows_in_raw:,} "
+        f"loaded and {accounting.rows_in_quarantine:,} quarantined. "
+        + (f"Quarantined records: {reasons}. " if reasons else "")
+        + "Nothing was loaded. Fix or export the file again (for the API: run again, the "
+        "dataset may have changed while it was read)."
+    )
 
 
 def _table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
@@ -176,8 +254,7 @@ def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
     if found != expected:
         raise ExtractError(
             f"{RAW_SCHEMA}.{table} exists with columns {found}, not the contract's {expected}. "
-            f"RAW tables are rebuilt from the landing files: drop {RAW_SCHEMA}.{table} and load "
-            "again."
+            f"Drop {RAW_SCHEMA}.{table} and rebuild it from the landing files with `make replay`."
         )
 
 
@@ -193,7 +270,9 @@ def _insert_rows(conn, table: str, columns, batch: ExtractBatch, loaded_at: date
     )
     conn.unregister(view)
     # fetchall, not fetchone: DuckDB 2 keeps a partly fetched result open on the connection.
-    [(count,)] = conn.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.{table}").fetchall()
+    [(count,)] = conn.execute(
+        f"SELECT count(*) FROM {RAW_SCHEMA}.{table} WHERE _batch_id = ?", [batch.batch_id]
+    ).fetchall()
     if count != len(batch.rows):
         raise ExtractError(f"raw.{table} holds {count} rows after loading {len(batch.rows)}.")
     return count

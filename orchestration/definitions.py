@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.dashboard_asset import mindpulse_dashboard
 from orchestration.dbt_assets import build_dbt_assets
-from orchestration.extract_assets import cdc_pulse_indicators
+from orchestration.extract_assets import RAW_ASSETS
 from orchestration.forecast_assets import signal_forecasts
 from orchestration.resources import build_resources
 from orchestration.schedules import weekly_job, weekly_schedule
@@ -19,7 +19,12 @@ def defs() -> dg.Definitions:
     # and the dbt manifest is prepared by `make prepare`.
     settings = load_settings()
     return dg.Definitions(
-        assets=[cdc_pulse_indicators, build_dbt_assets(), signal_forecasts, mindpulse_dashboard],
+        assets=[
+            *RAW_ASSETS.values(),
+            build_dbt_assets(),
+            signal_forecasts,
+            mindpulse_dashboard,
+        ],
         jobs=[weekly_job],
         schedules=[weekly_schedule],
         resources=build_resources(settings),

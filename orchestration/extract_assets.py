@@ -1,51 +1,127 @@
-"""Extract assets: thin wrappers that run a source client, land its payload and load RAW."""
+"""Extract assets: thin wrappers that run a source client, land its payload and load RAW.
+
+Every source's raw asset is built by :func:`build_raw_asset` from the source's contract and two
+functions (extract a batch; rebuild one from a landed payload), so each inherits the same run
+config (accept a shrink, replay a landed batch), the completeness guard, the blocking
+accounting check and the metadata.
+"""
+
+from collections.abc import Callable
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
+from extract.batch import ExtractBatch
 from extract.cdc_pulse import extract_cdc_pulse
-from extract.landing import land_payload, prune_landing
+from extract.cdc_pulse.extract import batch_from_payload as rebuild_cdc_pulse
+from extract.cdc_pulse.records import RAW_CONTRACT as CDC_PULSE_CONTRACT
+from extract.completeness import ShrinkPolicy
+from extract.contract import RawTableContract
+from extract.landing import Landing, land_payload, prune_landing
 from extract.privacy import scrub_text
-from extract.raw_load import load_batch
+from extract.raw_load import AccountingError, LoadResult, load_batch
+from extract.replay import LATEST, RebuildBatch, find_landed, replay_batch
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import RAW_SCHEMA, Settings
 from orchestration.table_metadata import duckdb_table_metadata
 
-CDC_PULSE_TABLE = "cdc_pulse_indicators"
-CDC_PULSE_KEY = dg.AssetKey([RAW_SCHEMA, CDC_PULSE_TABLE])
+ACCOUNTING_CHECK = "every_record_accounted_for"
 
 
-@dg.asset(
-    key=CDC_PULSE_KEY,
-    group_name="extract",
-    kinds={"python", "duckdb"},
-    pool=WAREHOUSE_POOL,
-    description=(
-        "CDC/NCHS Household Pulse Survey: indicators of anxiety or depression (data.cdc.gov "
-        "dataset 8pt5-q6wp). Mode per MINDPULSE_SOURCES / MINDPULSE_CDC_PULSE_FILE: generated "
-        "sample, live SODA API or a CSV export. Bad records go to raw.quarantine."
-    ),
-    check_specs=[
-        dg.AssetCheckSpec(
-            "every_record_accounted_for",
-            asset=CDC_PULSE_KEY,
-            description="Records in = records loaded + records quarantined.",
-            blocking=True,
-        )
-    ],
-)
-def cdc_pulse_indicators(
-    context: dg.AssetExecutionContext,
-    settings: dg.ResourceParam[Settings],
-    warehouse: DuckDBResource,
-):
-    mode = settings.source_mode("cdc_pulse")
-    batch = extract_cdc_pulse(
-        mode,
-        file_path=settings.source_file("cdc_pulse"),
-        sample_scale=settings.sample_scale,
-        app_token=settings.cdc_app_token,
+class RawLoadConfig(dg.Config):
+    """Run config of every raw asset (Dagster UI launchpad, or `make replay`)."""
+
+    accept_shrink: bool = Field(
+        default=False,
+        description=(
+            "Load the batch even if it holds fewer rows, series or periods than the one it "
+            "replaces (the completeness guard refuses that by default). Use once, deliberately."
+        ),
     )
+    replay: str = Field(
+        default="",
+        description=(
+            "Load a landed batch instead of extracting: 'latest' or a batch id (a landing file "
+            "name without its extension)."
+        ),
+    )
+
+
+def build_raw_asset(
+    contract: RawTableContract,
+    extract: Callable[[Settings], ExtractBatch],
+    rebuild: RebuildBatch,
+    description: str,
+) -> dg.AssetsDefinition:
+    key = dg.AssetKey([RAW_SCHEMA, contract.table])
+
+    @dg.asset(
+        key=key,
+        group_name="extract",
+        kinds={"python", "duckdb"},
+        pool=WAREHOUSE_POOL,
+        description=description,
+        check_specs=[
+            dg.AssetCheckSpec(
+                ACCOUNTING_CHECK,
+                asset=key,
+                description=(
+                    "Records in the payload, counted without the parser (lines of the export, "
+                    "the count the API reports) = rows loaded + records quarantined."
+                ),
+                blocking=True,
+            )
+        ],
+    )
+    def raw_asset(
+        context: dg.AssetExecutionContext,
+        config: RawLoadConfig,
+        settings: dg.ResourceParam[Settings],
+        warehouse: DuckDBResource,
+    ):
+        policy = ShrinkPolicy(
+            min_share=settings.min_batch_share,
+            accept=config.accept_shrink or settings.accepts_shrink(contract.source),
+        )
+        if config.replay:
+            with warehouse.get_connection() as conn:
+                landed = find_landed(settings.landing_dir, contract.source, config.replay, conn)
+            batch, landing = replay_batch(landed, rebuild), Landing(landed.path, reused=True)
+            pruned = 0
+            context.log.info(f"Replaying {landed.path.name} from the landing folder.")
+        else:
+            batch = extract(settings)
+            landing, pruned = _land(context, batch, settings)
+        with warehouse.get_connection() as conn:
+            try:
+                loaded = load_batch(conn, batch, landing.path, contract, policy)
+            except AccountingError as error:
+                yield _accounting_result(
+                    key, error.accounting, batch, passed=False, description=str(error)
+                )
+                raise
+            table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, contract.table)
+        _log_load(context, batch, loaded)
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                **table_metadata,
+                **_load_metadata(batch, loaded, landing, config.replay),
+                "landing_files_pruned": pruned,
+            },
+            data_version=dg.DataVersion(batch.content_version()),
+        )
+        yield _accounting_result(key, loaded.accounting, batch, passed=True)
+
+    return raw_asset
+
+
+def _land(
+    context: dg.AssetExecutionContext, batch: ExtractBatch, settings: Settings
+) -> tuple[Landing, int]:
+    """Land the payload and prune the source's old landing files; the landing and how many
+    files were pruned."""
     landing = land_payload(batch, settings.landing_dir)
     pruned = prune_landing(
         settings.landing_dir, batch.source, settings.landing_retention_days, keep=landing.path
@@ -55,52 +131,106 @@ def cdc_pulse_indicators(
             f"Removed {len(pruned)} landing file(s) of {batch.source} older than "
             f"{settings.landing_retention_days} days."
         )
-    with warehouse.get_connection() as conn:
-        loaded = load_batch(conn, batch, landing.path, table=CDC_PULSE_TABLE)
-        table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, CDC_PULSE_TABLE)
-        # Count what the warehouse now holds for this batch, not what the loader says it wrote.
-        in_raw, in_quarantine = conn.execute(
-            f"""
-            select
-                (select count(*) from {RAW_SCHEMA}.{CDC_PULSE_TABLE} where _batch_id = $batch),
-                (select count(*) from {RAW_SCHEMA}.quarantine where batch_id = $batch)
-            """,
-            {"batch": loaded.batch_id},
-        ).fetchall()[0]
+    return landing, len(pruned)
+
+
+def _log_load(context: dg.AssetExecutionContext, batch: ExtractBatch, loaded: LoadResult) -> None:
     # Reasons are scrubbed when a QuarantinedRecord is built; the log line is scrubbed as a
     # whole too, because logs are one of the places personal data must never reach.
-    reasons = sorted({q.reason for q in batch.quarantined})[:5]
     if batch.quarantined:
         context.log.warning(
             scrub_text(
                 f"{loaded.rows_quarantined} of {loaded.rows_in} records quarantined in "
-                f"raw.quarantine; e.g. {reasons[0]}"
+                f"raw.quarantine; e.g. {batch.quarantined[0].reason}"
             )
         )
-    yield dg.MaterializeResult(
-        asset_key=CDC_PULSE_KEY,
+    if loaded.guard.accepted and loaded.guard.problems:
+        context.log.warning(
+            f"Completeness guard: shrink accepted ({'; '.join(loaded.guard.problems)})."
+        )
+
+
+def _load_metadata(batch, loaded: LoadResult, landing: Landing, replay: str) -> dict:
+    guard = loaded.guard
+    return {
+        "source_mode": batch.mode,
+        "batch_id": loaded.batch_id,
+        "rows_in": loaded.rows_in,
+        "rows_loaded": loaded.rows_loaded,
+        "rows_quarantined": loaded.rows_quarantined,
+        "landing_file": dg.MetadataValue.path(str(landing.path)),
+        # 'reused': an earlier run had landed exactly these bytes; no new file was written.
+        "landing": "replayed" if replay else ("reused" if landing.reused else "landed"),
+        "completeness_guard": guard.status,
+        "previous_batch_id": guard.previous.batch_id if guard.previous else None,
+        "previous_rows": guard.previous.rows if guard.previous else None,
+        "guard_problems": dg.MetadataValue.json(list(guard.problems)),
+    }
+
+
+def _accounting_result(key, accounting, batch: ExtractBatch, passed: bool, description=None):
+    """The check's result; on failure the figures are those of the rolled-back attempt."""
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=ACCOUNTING_CHECK,
+        passed=passed and accounting.balanced,
+        description=description,
         metadata={
-            **table_metadata,
-            "source_mode": mode,
-            "batch_id": loaded.batch_id,
-            "rows_in": loaded.rows_in,
-            "rows_loaded": loaded.rows_loaded,
-            "rows_quarantined": loaded.rows_quarantined,
-            "landing_file": dg.MetadataValue.path(str(landing.path)),
-            # 'reused': an earlier run had landed exactly these bytes; no new file was written.
-            "landing": "reused" if landing.reused else "landed",
-            "landing_files_pruned": len(pruned),
-        },
-        data_version=dg.DataVersion(batch.content_version()),
-    )
-    yield dg.AssetCheckResult(
-        asset_key=CDC_PULSE_KEY,
-        check_name="every_record_accounted_for",
-        passed=batch.rows_in == in_raw + in_quarantine,
-        metadata={
-            "rows_in": batch.rows_in,
-            "rows_in_raw": in_raw,
-            "rows_in_quarantine": in_quarantine,
-            "quarantine_reasons": dg.MetadataValue.json(reasons),
+            "records_in_payload": accounting.records_in_payload,
+            "counted_by": accounting.counted_by,
+            "rows_in_raw": accounting.rows_in_raw,
+            "rows_in_quarantine": accounting.rows_in_quarantine,
+            "quarantine_reasons": dg.MetadataValue.json(
+                sorted({q.reason for q in batch.quarantined})[:5]
+            ),
         },
     )
+
+
+def _extract_cdc_pulse(settings: Settings) -> ExtractBatch:
+    return extract_cdc_pulse(
+        settings.source_mode("cdc_pulse"),
+        file_path=settings.source_file("cdc_pulse"),
+        sample_scale=settings.sample_scale,
+        app_token=settings.cdc_app_token,
+    )
+
+
+cdc_pulse_indicators = build_raw_asset(
+    CDC_PULSE_CONTRACT,
+    _extract_cdc_pulse,
+    rebuild_cdc_pulse,
+    description=(
+        "CDC/NCHS Household Pulse Survey: indicators of anxiety or depression (data.cdc.gov "
+        "dataset 8pt5-q6wp). Mode per MINDPULSE_SOURCES / MINDPULSE_CDC_PULSE_FILE: generated "
+        "sample, live SODA API or a CSV export. Bad records go to raw.quarantine; a batch much "
+        "smaller than the last one is refused (run config accept_shrink)."
+    ),
+)
+CDC_PULSE_KEY = cdc_pulse_indicators.key
+CDC_PULSE_TABLE = CDC_PULSE_CONTRACT.table
+
+# Source -> its raw asset; definitions.py registers them and `make replay` configures them.
+RAW_ASSETS: dict[str, dg.AssetsDefinition] = {CDC_PULSE_CONTRACT.source: cdc_pulse_indicators}
+
+
+def replay_run_config(choice: str) -> dict:
+    """Run config that makes every raw asset load a landed batch instead of extracting.
+
+    `choice` is 'latest' or a batch id; a batch id applies to its own source (batch ids start
+    with the source name), and every other source replays its latest batch.
+    """
+    unknown = choice != LATEST and not any(choice.startswith(f"{s}-") for s in RAW_ASSETS)
+    if unknown:
+        raise ValueError(
+            f"{choice!r} is not a batch id of a known source ({', '.join(RAW_ASSETS)}); batch "
+            "ids are landing file names without the extension, e.g. cdc_pulse-file-<stamp>-<hash>."
+        )
+    return {
+        "ops": {
+            asset.op.name: {
+                "config": {"replay": choice if choice.startswith(f"{source}-") else LATEST}
+            }
+            for source, asset in RAW_ASSETS.items()
+        }
+    }

@@ -6,6 +6,7 @@ Python assets write to, and (in dashboard/data.py) the dashboard connection.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -45,6 +46,23 @@ class LocalDbtCliResource(DbtCliResource):
         return None
 
 
+class WarehouseResource(DuckDBResource):
+    """dagster-duckdb's resource, closing its connection when the step fails too.
+
+    DuckDBResource.get_connection closes the connection only when the `with` block ends
+    normally; after an exception the connection lives as long as the traceback, keeping the
+    file open in this process (a later connection with other options is refused). A failed
+    load must leave nothing open.
+    """
+
+    @contextlib.contextmanager
+    def get_connection(self):
+        with contextlib.ExitStack() as stack:
+            conn = stack.enter_context(super().get_connection())
+            stack.callback(conn.close)  # runs on an exception too; closing twice is harmless
+            yield conn
+
+
 def build_resources(settings: Settings) -> dict[str, Any]:
     """The resources every MindPulse asset may ask for, for the configured warehouse."""
     if settings.warehouse != "duckdb":
@@ -57,7 +75,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "settings": dg.ResourceDefinition.hardcoded_resource(settings, "MindPulse settings"),
-        "warehouse": DuckDBResource(database=str(settings.duckdb_path)),
+        "warehouse": WarehouseResource(database=str(settings.duckdb_path)),
         # No explicit target: the profile's default target follows MINDPULSE_WAREHOUSE, exactly
         # as for `make prepare` and a user's `dbt build`. dbt keys partial parsing on the
         # command-line target, so passing `--target` here would make every run parse the whole

@@ -6,9 +6,11 @@ metadata also show up in the Dagster UI (`make dev`).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -44,9 +46,12 @@ def _format_line(step: str, progress: StepProgress) -> str:
     )
     checks = ""
     if progress.checks_passed or progress.checks_failed:
-        checks = f"; checks {progress.checks_passed} passed, {len(progress.checks_failed)} failed"
-    notes = f"; {'; '.join(progress.notes)}" if progress.notes else ""
-    return f"  {progress.status:<7} {step:<32} {progress.seconds:6.1f} s  {rows}{checks}{notes}"
+        checks = f"checks {progress.checks_passed} passed, {len(progress.checks_failed)} failed"
+    details = "; ".join(part for part in (rows, checks, *progress.notes) if part)
+    return f"  {progress.status:<7} {step:<32} {progress.seconds:6.1f} s  {details}"
+
+
+_OWN_ERROR_PREFIX = re.compile(r"^(extract|orchestration|ml_assets)\.[\w.]+: ")
 
 
 def _root_message(error) -> str:
@@ -55,12 +60,19 @@ def _root_message(error) -> str:
         return "step failed"
     while error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    # MindPulse's own errors are written for people; their class path is noise in front.
+    return _OWN_ERROR_PREFIX.sub("", error.message.strip())
 
 
 def _notes(metadata) -> list[str]:
     """What a progress line says besides rows: quarantined records, reused forecasts."""
     notes = []
+    landing = metadata.get("landing")
+    if landing is not None and landing.value == "replayed":
+        notes.append(f"replayed {metadata['batch_id'].value}")
+    guard = metadata.get("completeness_guard")
+    if guard is not None and guard.value == "shrink accepted":
+        notes.append(f"shrink accepted: {metadata['previous_rows'].value:,} rows before")
     quarantined = metadata.get("rows_quarantined")
     if quarantined is not None and quarantined.value:
         notes.append(f"{quarantined.value} records quarantined")
@@ -133,13 +145,18 @@ def prepare_dagster_home(settings: Settings) -> Path:
 
 
 def run_all(
-    instance: dg.DagsterInstance, out=sys.stdout, handler: ProgressHandler | None = None
+    instance: dg.DagsterInstance,
+    out=sys.stdout,
+    handler: ProgressHandler | None = None,
+    replay: str | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize the whole lineage, printing a line per finished step to `out`.
 
     `handler` replaces the default progress handler (the benchmark's records more per step).
+    `replay` ('latest' or a batch id) loads RAW from landed files instead of extracting.
     """
     from orchestration.definitions import defs
+    from orchestration.extract_assets import replay_run_config
 
     handler = handler or ProgressHandler(out)
 
@@ -154,7 +171,7 @@ def run_all(
     job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"progress": progress_logger})
     return job.execute_in_process(
         instance=instance,
-        run_config={"loggers": {"progress": {}}},
+        run_config={"loggers": {"progress": {}}, **(replay_run_config(replay) if replay else {})},
         raise_on_error=False,
         # make run skips what Dagster's provenance shows unchanged (orchestration/dbt_reuse.py).
         tags={REUSE_TAG: "true"},
@@ -188,15 +205,38 @@ def output_to_log(log_path: Path) -> Iterator[TextIO]:
             console.close()
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.run_pipeline",
+        description="Materialize every asset (make run), or rebuild from landing (make replay).",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="BATCH",
+        help=(
+            "load RAW from landed files instead of extracting: 'latest' (the batch each source "
+            "loaded last) or a batch id (a landing file name without its extension)"
+        ),
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     try:
         settings = load_settings()
-    except ConfigurationError as error:
+        if args.replay:
+            from orchestration.extract_assets import replay_run_config
+
+            replay_run_config(args.replay)  # an unknown batch id fails here, before the run
+    except (ConfigurationError, ValueError) as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     started = time.monotonic()
     log_path = settings.logs_dir / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    if args.replay:
+        print(f"Replaying the landed batches ({args.replay}) instead of extracting")
     print(f"Materializing every asset into {settings.duckdb_path} ({settings.warehouse})")
     print(f"  full log: {log_path}")
     # The same instance `make dev` opens, so this run and its metadata show up in the UI.
@@ -204,7 +244,7 @@ def main() -> int:
         dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance,
         output_to_log(log_path) as console,
     ):
-        ok = run_all(instance, out=console).success
+        ok = run_all(instance, out=console, replay=args.replay).success
     elapsed = time.monotonic() - started
     if not ok:
         print(

@@ -37,6 +37,11 @@ SOURCE_FILE_VARIABLES = {
     "cdc_pulse": "MINDPULSE_CDC_PULSE_FILE",
 }
 
+SOURCES = tuple(SOURCE_FILE_VARIABLES)
+# The completeness guard's default: a batch needs this share of the previous one's rows.
+DEFAULT_MIN_BATCH_SHARE = 0.9
+_ALL_SOURCES = ("all", "1", "true", "yes")
+
 Warehouse = Literal["duckdb", "snowflake"]
 SourceMode = Literal["sample", "live", "file"]
 
@@ -62,6 +67,10 @@ class Settings:
     default_source_mode: Literal["sample", "live"]
     source_files: Mapping[str, Path] = field(default_factory=dict)
     sample_scale: float = 1.0
+    # Completeness guard (extract.completeness): the share of the previous batch's rows and
+    # series a new batch needs, and the sources allowed to shrink on this run.
+    min_batch_share: float = DEFAULT_MIN_BATCH_SHARE
+    accept_shrink: frozenset[str] = frozenset()
     # repr=False: a token never appears when Settings is printed or logged.
     cdc_app_token: str | None = field(default=None, repr=False)
     snowflake: SnowflakeSettings | None = None
@@ -97,6 +106,9 @@ class Settings:
     def source_file(self, source: str) -> Path | None:
         return self.source_files.get(source)
 
+    def accepts_shrink(self, source: str) -> bool:
+        return source in self.accept_shrink
+
 
 def _path_from_env(env: Mapping[str, str], name: str, default: Path) -> Path:
     raw = env.get(name, "").strip()
@@ -128,6 +140,39 @@ def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit
     return value
 
 
+def _share_from_env(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value <= 1.0:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be a share between 0 and 1, such as {default} "
+            f"(a new batch needs at least {default:.0%} of the previous batch's rows)."
+        )
+    return value
+
+
+def _sources_from_env(env: Mapping[str, str], name: str) -> frozenset[str]:
+    """A comma-separated list of source names, or 'all'."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return frozenset()
+    if raw in _ALL_SOURCES:
+        return frozenset(SOURCES)
+    names = {part.strip() for part in raw.split(",") if part.strip()}
+    unknown = sorted(names - set(SOURCES))
+    if unknown:
+        raise ConfigurationError(
+            f"{name}={raw!r} names unknown source(s) {unknown}; use 'all' or a "
+            f"comma-separated list of {', '.join(SOURCES)}."
+        )
+    return frozenset(names)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every MindPulse variable; raise ConfigurationError with the fix."""
     env = os.environ if env is None else env
@@ -154,6 +199,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigurationError(
             f"MINDPULSE_SAMPLE_SCALE={raw_scale!r} must be a positive number such as 1 or 10."
         )
+
+    min_batch_share = _share_from_env(env, "MINDPULSE_MIN_BATCH_SHARE", DEFAULT_MIN_BATCH_SHARE)
+    accept_shrink = _sources_from_env(env, "MINDPULSE_ACCEPT_SHRINK")
 
     source_files: dict[str, Path] = {}
     for source, variable in SOURCE_FILE_VARIABLES.items():
@@ -189,6 +237,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         default_source_mode=mode,  # type: ignore[arg-type]
         source_files=source_files,
         sample_scale=scale,
+        min_batch_share=min_batch_share,
+        accept_shrink=accept_shrink,
         cdc_app_token=env.get("MINDPULSE_CDC_APP_TOKEN") or None,
         snowflake=snowflake,
         dagster_home=_path_from_env(env, "DAGSTER_HOME", DEFAULT_DAGSTER_HOME),

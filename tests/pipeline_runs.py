@@ -173,6 +173,8 @@ class FinishedRun:
     workspace: Workspace
     result: RunSummary
     previous: RunSummary | None = None  # an earlier run in the same workspace, if any
+    # What the run function recorded between runs (e.g. table digests before and after).
+    facts: dict = field(default_factory=dict)
 
 
 class PipelineRuns:
@@ -257,21 +259,58 @@ def _real(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(CDC_EXPORT)))
 
 
+GUARDED_TABLES = {
+    "raw.cdc_pulse_indicators": "all",
+    "raw.load_batches": "all",
+    "marts.fct_signals": "all",
+    "ml.forecasts": "all",
+    "ml.forecast_metrics": "all",
+}
+
+
+def warehouse_state(workspace: Workspace) -> dict[str, str]:
+    """Digests of the warehouse tables and of the published file's bytes."""
+    state = {table: workspace.table_digest(table, order) for table, order in GUARDED_TABLES.items()}
+    state["published file"] = hashlib.sha256(workspace.published.read_bytes()).hexdigest()
+    return state
+
+
+def _truncated(runs: PipelineRuns) -> FinishedRun:
+    """A copy of the real build, then the real export cut short as an interrupted download
+    leaves it (its first 5,000 bytes): refused, then loaded with the accept-shrink setting."""
+    real = runs.result("real").workspace
+    workspace = real.copy_to(runs.root / "truncated")
+    cut = workspace.root / "cut_short.csv"
+    cut.write_bytes(CDC_EXPORT.read_bytes()[:5000])
+    before = warehouse_state(workspace)
+    refused = runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(cut))
+    after_refusal = warehouse_state(workspace)
+    accepted = runs.run(
+        workspace, MINDPULSE_CDC_PULSE_FILE=str(cut), MINDPULSE_ACCEPT_SHRINK="cdc_pulse"
+    )
+    facts = {"before": before, "after_refusal": after_refusal}
+    return FinishedRun(workspace, accepted, previous=refused, facts=facts)
+
+
 # In the order they start: the copies after the sample build they copy.
 RUNS: dict[str, Callable[[PipelineRuns], FinishedRun]] = {
     "sample": _sample,
     "real": _real,
     "blocked": _blocked,
     "second": _second,
+    "truncated": _truncated,
 }
 # Run -> the run whose workspace it copies.
-COPIES = {"blocked": "sample", "second": "sample"}
+COPIES = {"blocked": "sample", "second": "sample", "truncated": "real"}
+# Runs that need the real export (../shared); left out when it is absent.
+REAL_EXPORT_RUNS = {"real", "truncated"}
 # Fixture -> the runs it waits for.
 RUN_FIXTURES: dict[str, tuple[str, ...]] = {
     "sample_pipeline": ("sample",),
     "blocked_pipeline_run": ("sample", "blocked"),
     "second_pipeline_run": ("sample", "second"),
     "real_pipeline_run": ("real",),
+    "truncated_pipeline_run": ("real", "truncated"),
 }
 RUN_ORDER = tuple(RUNS)
 
@@ -282,7 +321,7 @@ def runs_needed(fixture_names: set[str], real_export_present: bool | None = None
         real_export_present = CDC_EXPORT.is_file()
     needed = {run for name in fixture_names for run in RUN_FIXTURES.get(name, ())}
     if not real_export_present:
-        needed.discard("real")
+        needed -= REAL_EXPORT_RUNS
     return [run for run in RUN_ORDER if run in needed]
 
 

@@ -114,18 +114,29 @@ def parse_export(
         ) from None
 
 
-def _records(
-    reader: Iterator[list[str]], header: list[str]
-) -> Iterator[tuple[int, dict[str, str], RecordError | None]]:
-    """(row number, record, structural problem) for every non-blank line after the header."""
+def _records(reader, header: list[str]) -> Iterator[tuple[int, dict[str, str], RecordError | None]]:
+    """(row number, record, structural problem) for every non-blank line after the header.
+
+    The export holds one record per physical line; a record that runs over several lines was
+    joined by a stray quote, and is quarantined with a reason that names the lines.
+    """
     row_number = 0
-    for cells in reader:
+    while True:
+        first_line = reader.line_num + 1
+        cells = next(reader, None)
+        if cells is None:
+            return
         if not cells:
             continue  # a blank line is not a record
         row_number += 1
         record = dict(zip(header, cells, strict=False))
         problem = None
-        if len(cells) != len(header):
+        if reader.line_num > first_line:
+            problem = RecordError(
+                f"the record runs over lines {first_line}-{reader.line_num} of the file, but the "
+                'export has one record per line: a stray quote (") probably joined them'
+            )
+        elif len(cells) != len(header):
             # The offending fields: the surplus cells, or the columns the short line lacks.
             fields = header[len(cells) :]
             if len(cells) > len(header):

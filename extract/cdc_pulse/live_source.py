@@ -20,6 +20,7 @@ import requests
 
 from extract.batch import ExtractError
 from extract.cdc_pulse.records import RecordError, RecordFormat
+from extract.payload_counts import physical_lines
 
 SODA_URL = "https://data.cdc.gov/resource/8pt5-q6wp.json"
 PAGE_SIZE = 50_000  # SODA 2.1's largest page
@@ -62,6 +63,48 @@ SODA_FORMAT = RecordFormat(
 )
 
 
+# The accounting check compares the records loaded and quarantined with this count.
+COUNTED_BY = "the record count the CDC API reported before paging (count(*))"
+_COUNT_ALIAS = "record_count"
+
+
+def fetch_record_count(
+    base_url: str = SODA_URL,
+    *,
+    app_token: str | None = None,
+    session: requests.Session | None = None,
+    max_retries: int = MAX_RETRIES,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """How many records the dataset holds, as the API reports it (SoQL `count(*)`).
+
+    Counted by the server, independently of the paging: a fetch whose paging stops early
+    loads fewer records than this, and the accounting check catches it.
+    """
+    own_session = session is None
+    session = session or requests.Session()
+    params = {"$select": f"count(*) AS {_COUNT_ALIAS}"}
+    try:
+        page = _get_page(session, base_url, params, _headers(app_token), max_retries, sleep)
+    finally:
+        if own_session:
+            session.close()
+    try:
+        return int(page[0][_COUNT_ALIAS])
+    except (IndexError, KeyError, TypeError, ValueError):
+        raise ExtractError(
+            f"The CDC API answered the record count query on {base_url} with "
+            f'{json.dumps(page)[:120]}, not [{{"{_COUNT_ALIAS}": "<number>"}}]. {_HINT}'
+        ) from None
+
+
+def _headers(app_token: str | None) -> dict[str, str]:
+    headers = {"Accept": "application/json", "User-Agent": "MindPulse extract (cdc_pulse)"}
+    if app_token:
+        headers["X-App-Token"] = app_token
+    return headers
+
+
 def fetch_records(
     base_url: str = SODA_URL,
     *,
@@ -74,9 +117,7 @@ def fetch_records(
     """Every record of the dataset, in `:id` order, as decoded from the API's JSON pages."""
     own_session = session is None
     session = session or requests.Session()
-    headers = {"Accept": "application/json", "User-Agent": "MindPulse extract (cdc_pulse)"}
-    if app_token:
-        headers["X-App-Token"] = app_token
+    headers = _headers(app_token)
     records: list = []
     try:
         offset = 0
@@ -106,6 +147,25 @@ def numbered_records(records: list) -> Iterator[tuple[int, dict, RecordError | N
             yield row_number, {"_value": record}, RecordError("the record is not a JSON object")
 
 
+def parse_json_lines(text: str) -> Iterator[tuple[int, dict, RecordError | None]]:
+    """Items for `validate_records` from landed JSON lines (replay of a live batch)."""
+    row_number = 0
+    for line_number, line in enumerate(physical_lines(text), start=1):
+        if not line.strip():
+            continue
+        row_number += 1
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            problem = RecordError(f"line {line_number} is not valid JSON ({error.msg})")
+            yield row_number, {"_line": line}, problem
+            continue
+        if isinstance(record, dict):
+            yield row_number, record, None
+        else:
+            yield row_number, {"_value": record}, RecordError("the record is not a JSON object")
+
+
 def _get_page(
     session: requests.Session,
     url: str,
@@ -114,7 +174,7 @@ def _get_page(
     max_retries: int,
     sleep: Callable[[float], None],
 ) -> list:
-    where = f"{url} ($offset={params['$offset']})"
+    where = f"{url} ({', '.join(f'{k}={v}' for k, v in params.items() if k != '$order')})"
     failure = ""
     for attempt in range(max_retries + 1):
         delay = BACKOFF_BASE_SECONDS * 2**attempt

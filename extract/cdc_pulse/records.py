@@ -20,6 +20,7 @@ from datetime import date
 import pandas as pd
 
 from extract.batch import QuarantinedRecord
+from extract.contract import RawTableContract
 
 SOURCE = "cdc_pulse"
 RAW_TABLE = "cdc_pulse_indicators"
@@ -44,6 +45,18 @@ RAW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_row_number", "INTEGER NOT NULL"),
 )
 ROW_COLUMNS = tuple(name for name, _ in RAW_COLUMNS)
+
+# A series is one indicator for one group (a state is a subgroup of 'By State'); a period is a
+# survey wave, numbered by the CDC. Every batch is the whole dataset.
+RAW_CONTRACT = RawTableContract(
+    source=SOURCE,
+    table=RAW_TABLE,
+    columns=RAW_COLUMNS,
+    series_columns=("indicator", "group_name", "subgroup"),
+    period_column="time_period",
+    date_column="period_end",
+    load="snapshot",
+)
 
 _REQUIRED_TEXT = ("indicator", "group_name", "subgroup", "phase")
 _OPTIONAL_TEXT = ("state", "time_period_label", "confidence_interval", "quartile_range")

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from extract.cdc_pulse import extract_cdc_pulse
+from extract.cdc_pulse.records import RAW_CONTRACT
 from extract.raw_load import load_batch
 from tests.real_data import CDC_EXPORT
 
@@ -139,7 +140,7 @@ def load_raw(duckdb_path: Path, landing_dir: Path, mode: str, file_path: Path | 
     landing_path = landing_dir / batch.source / f"{batch.batch_id}{batch.payload_suffix}"
     conn = duckdb.connect(str(duckdb_path))
     try:
-        return load_batch(conn, batch, landing_path)
+        return load_batch(conn, batch, landing_path, RAW_CONTRACT)
     finally:
         conn.close()
 

@@ -27,3 +27,9 @@ def blocked_pipeline_run(pipeline_runs) -> FinishedRun:
 def real_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
     """The real CDC export end to end in its own workspace (skips when the file is absent)."""
     return pipeline_runs.result("real")
+
+
+@pytest.fixture
+def truncated_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
+    """A copy of the real build, then its export cut short: refused, then accepted."""
+    return pipeline_runs.result("truncated")

@@ -68,6 +68,12 @@ class _SodaHandler(BaseHTTPRequestHandler):
         )
         if server.script:
             status, headers, body = server.script.pop(0)
+        elif query.get("$select", "").lower().startswith("count(*) as "):
+            # SoQL aggregate: one row, the alias as key, the number as a string (as SODA does).
+            alias = query["$select"].split()[-1]
+            count = len(server.records) if server.reported_count is None else server.reported_count
+            status, headers = 200, {"Content-Type": "application/json"}
+            body = json.dumps([{alias: str(count)}])
         else:
             offset, limit = int(query.get("$offset", 0)), int(query.get("$limit", 1000))
             status, headers = 200, {"Content-Type": "application/json"}
@@ -88,6 +94,7 @@ class SodaServer(ThreadingHTTPServer):
     records: list
     script: list  # (status, headers, body) answers served first, in order
     requests: list
+    reported_count: int | None  # what count(*) answers; None: the true number of records
 
     @property
     def url(self) -> str:
@@ -99,6 +106,7 @@ class SodaServer(ThreadingHTTPServer):
 def soda_server(soda_records):
     server = SodaServer(("127.0.0.1", 0), _SodaHandler)
     server.records, server.script, server.requests = list(soda_records), [], []
+    server.reported_count = None
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server

@@ -12,6 +12,7 @@ import pytest
 
 from extract.batch import ExtractError
 from extract.cdc_pulse import extract_cdc_pulse
+from extract.cdc_pulse.records import RAW_CONTRACT
 from extract.landing import land_payload, prune_landing
 from extract.raw_load import load_batch
 
@@ -106,7 +107,7 @@ def test_a_reused_payload_still_loads_and_names_the_existing_file(export_file, t
     reused = land_payload(again, tmp_path / "landing")
     # A fresh warehouse: the reused payload is loaded into whichever warehouse is written.
     with duckdb.connect(str(tmp_path / "fresh.duckdb")) as conn:
-        result = load_batch(conn, again, reused.path)
+        result = load_batch(conn, again, reused.path, RAW_CONTRACT)
         recorded = conn.execute("SELECT batch_id, landing_path FROM raw.load_batches").fetchall()
         rows = conn.execute("SELECT count(*) FROM raw.cdc_pulse_indicators").fetchall()
     assert reused.reused and result.rows_loaded == len(again.rows) == rows[0][0] == 8

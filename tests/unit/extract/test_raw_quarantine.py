@@ -13,6 +13,7 @@ from extract import raw_load
 from extract.batch import ExtractError
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.file_source import EXPORT_COLUMNS
+from extract.cdc_pulse.records import RAW_CONTRACT
 from extract.raw_load import load_batch
 
 
@@ -56,7 +57,7 @@ def test_a_quarantined_record_leaves_no_personal_data_in_the_warehouse(
 ):
     path = write_export("\n".join([HEADER, GOOD, PERSONAL_LINE, GOOD]) + "\n")
     batch = extract_cdc_pulse("file", file_path=path, max_bad_share=0.5)
-    load_batch(warehouse, batch, tmp_path / "landed.csv")
+    load_batch(warehouse, batch, tmp_path / "landed.csv", RAW_CONTRACT)
 
     [(reason, fields, excerpt)] = warehouse.execute(
         "SELECT reason, field_names, excerpt FROM raw.quarantine"
@@ -77,7 +78,7 @@ def test_the_quarantine_excerpt_is_bounded(warehouse, write_export, tmp_path):
     )
     path = write_export("\n".join([HEADER, GOOD, long_line]) + "\n")
     batch = extract_cdc_pulse("file", file_path=path, max_bad_share=0.5)
-    load_batch(warehouse, batch, tmp_path / "landed.csv")
+    load_batch(warehouse, batch, tmp_path / "landed.csv", RAW_CONTRACT)
     [(excerpt,)] = warehouse.execute("SELECT excerpt FROM raw.quarantine").fetchall()
     assert len(excerpt) == 200 and excerpt.endswith("…")
     assert excerpt.startswith("Value='n/a'; Indicator='Symptoms Symptoms")
@@ -102,7 +103,7 @@ def quarantine_layout(conn) -> list[str]:
 
 def test_a_quarantine_with_the_old_layout_is_migrated_on_load(warehouse, sample_batch, tmp_path):
     warehouse.execute(LEGACY_QUARANTINE)
-    load_batch(warehouse, sample_batch, tmp_path / "x.csv")
+    load_batch(warehouse, sample_batch, tmp_path / "x.csv", RAW_CONTRACT)
     assert quarantine_layout(warehouse) == [name for name, _ in raw_load.QUARANTINE_COLUMNS]
     rows = warehouse.execute("SELECT batch_id, row_number FROM raw.quarantine").fetchall()
     assert {batch_id for batch_id, _ in rows} == {sample_batch.batch_id}
@@ -116,7 +117,7 @@ def test_a_failed_load_keeps_the_old_quarantine_as_it_was(warehouse, sample_batc
     broken_rows["period_start"] = None
     broken = dataclasses.replace(sample_batch, rows=broken_rows)
     with pytest.raises(duckdb.ConstraintException):
-        load_batch(warehouse, broken, tmp_path / "x.csv")
+        load_batch(warehouse, broken, tmp_path / "x.csv", RAW_CONTRACT)
     # The migration is part of the load's transaction: rolled back with it.
     assert "record" in quarantine_layout(warehouse)
     assert warehouse.execute("SELECT batch_id FROM raw.quarantine").fetchall() == [
@@ -127,4 +128,4 @@ def test_a_failed_load_keeps_the_old_quarantine_as_it_was(warehouse, sample_batc
 def test_a_quarantine_of_another_unknown_layout_is_reported(warehouse, sample_batch, tmp_path):
     warehouse.execute("CREATE SCHEMA raw; CREATE TABLE raw.quarantine (source VARCHAR)")
     with pytest.raises(ExtractError, match="raw.quarantine exists with columns"):
-        load_batch(warehouse, sample_batch, tmp_path / "x.csv")
+        load_batch(warehouse, sample_batch, tmp_path / "x.csv", RAW_CONTRACT)

@@ -176,3 +176,19 @@ def test_streamlit_secrets_are_git_ignored():
     ignored = (PROJECT_ROOT / ".gitignore").read_text().splitlines()
     assert ".streamlit/secrets.toml" in ignored
     assert (PROJECT_ROOT / "dashboard" / "secrets.toml.example").is_file()
+
+
+def test_accept_shrink_names_sources_or_all():
+    assert load_settings({}).accept_shrink == frozenset()
+    assert load_settings({"MINDPULSE_ACCEPT_SHRINK": "cdc_pulse"}).accepts_shrink("cdc_pulse")
+    assert load_settings({"MINDPULSE_ACCEPT_SHRINK": " ALL "}).accepts_shrink("cdc_pulse")
+    with pytest.raises(ConfigurationError, match=r"unknown source\(s\) \['cdc'\]; use 'all'"):
+        load_settings({"MINDPULSE_ACCEPT_SHRINK": "cdc"})
+
+
+@pytest.mark.parametrize("raw", ["0", "1.5", "ninety", "-0.2"])
+def test_the_minimum_batch_share_must_be_a_share(raw):
+    with pytest.raises(ConfigurationError, match="MINDPULSE_MIN_BATCH_SHARE=.* between 0 and 1"):
+        load_settings({"MINDPULSE_MIN_BATCH_SHARE": raw})
+    assert load_settings({"MINDPULSE_MIN_BATCH_SHARE": "0.75"}).min_batch_share == 0.75
+    assert load_settings({}).min_batch_share == 0.9
