@@ -98,12 +98,16 @@ def profile_rows(rows: pd.DataFrame, contract: RawTableContract) -> BatchProfile
     )
 
 
-def batch_window(rows: pd.DataFrame, contract: RawTableContract) -> tuple[date, date] | None:
-    """The range of dates an incremental batch covers (and replaces)."""
-    dates = pd.to_datetime(rows[contract.date_column]).dropna()
-    if dates.empty:
+def batch_window(
+    rows: pd.DataFrame, contract: RawTableContract
+) -> tuple[datetime, datetime] | None:
+    """The span an incremental batch covers (and replaces), to the precision of its date
+    column: a fetch of the posts newer than the last one loaded replaces from that post on,
+    not the whole day."""
+    moments = pd.to_datetime(rows[contract.date_column]).dropna()
+    if moments.empty:
         return None
-    return dates.min().date(), dates.max().date()
+    return moments.min().to_pydatetime(), moments.max().to_pydatetime()
 
 
 def profile_loaded(
@@ -111,7 +115,7 @@ def profile_loaded(
     contract: RawTableContract,
     raw_schema: str,
     mode: str,
-    window: tuple[date, date] | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> BatchProfile | None:
     """The profile of what raw.<table> holds from `mode` (within `window`), or None if nothing."""
     table = f"{raw_schema}.{contract.table}"

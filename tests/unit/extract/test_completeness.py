@@ -277,3 +277,33 @@ def test_profile_of_rows_counts_series_and_periods():
         3,
         dt.date(2024, 1, 3),
     )
+
+
+def test_an_incremental_window_is_as_precise_as_its_date_column(tmp_path):
+    """A fetch of the posts newer than the last one loaded starts mid-day: it replaces from
+    that moment on, not the whole day (which would drop the day's earlier posts)."""
+    timed = dataclasses.replace(
+        WEEKLY,
+        columns=(*WEEKLY.columns, ("posted_at", "TIMESTAMP NOT NULL")),
+        date_column="posted_at",
+    )
+
+    def batch(batch_id: str, hours: range) -> ExtractBatch:
+        rows = pd.DataFrame(
+            {
+                "post_id": [f"p{h}" for h in hours],
+                "community": "a",
+                "posted_on": dt.date(2024, 1, 1),
+                "posted_at": [dt.datetime(2024, 1, 1, h) for h in hours],
+            }
+        )
+        return dataclasses.replace(
+            weekly_batch(batch_id, "2024-01-01", 1, 1), rows=rows, records_in_payload=len(rows)
+        )
+
+    conn = duckdb.connect(str(tmp_path / "timed.duckdb"))
+    load_batch(conn, batch("weekly-live-1-a", range(0, 10)), tmp_path / "1", timed)
+    newer = load_batch(conn, batch("weekly-live-2-b", range(10, 13)), tmp_path / "2", timed)
+    assert newer.guard.previous is None  # nothing loaded after 09:00 yet
+    assert total(conn) == 13
+    conn.close()

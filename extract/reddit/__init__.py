@@ -1,0 +1,1 @@
+"""Reddit posts of mental-health communities: praw (live), exports (file), a generator."""
