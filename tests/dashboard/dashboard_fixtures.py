@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from ml_assets.ml_tables import ML_TABLES
+from orchestration.publish import current_generation, publish_warehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
@@ -259,8 +260,24 @@ def build_warehouse(path: Path, value_offset: float = 0.0) -> None:
         con.close()
 
 
-def publish(published: Path, value_offset: float = 0.0) -> None:
-    """Build a fresh copy next to the published file and swap it in, as the pipeline does."""
+def publish(target: Warehouse, value_offset: float = 0.0, *, then: str = "") -> Path:
+    """Build the working warehouse and publish it exactly as the pipeline's last step does.
+
+    ``then`` is SQL run on the working file before publishing, to publish an older or broken
+    layout. Returns the generation published.
+    """
+    build_warehouse(target.working_path, value_offset)
+    if then:
+        with duckdb.connect(str(target.working_path)) as con:
+            con.execute(then)
+    publish_warehouse(target.working_path, target.published_path)
+    generation = current_generation(target.published_path)
+    assert generation is not None
+    return generation
+
+
+def publish_old_layout(published: Path, value_offset: float = 0.0) -> None:
+    """A published copy as the pipeline made it before generations: one file, swapped in."""
     staging = published.with_name(published.name + ".tmp")
     build_warehouse(staging, value_offset)
     os.replace(staging, published)
