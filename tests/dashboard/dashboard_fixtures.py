@@ -238,8 +238,11 @@ create table marts.fct_signals (
 )
 
 
-def build_warehouse(path: Path, value_offset: float = 0.0) -> None:
-    """Write a warehouse with the four contract tables to ``path`` (replaced if present)."""
+def build_warehouse(path: Path, value_offset: float = 0.0, then: str = "") -> None:
+    """Write a warehouse with the four contract tables to ``path`` (replaced if present).
+
+    ``then`` is SQL run afterwards, to make an older or broken layout, or other contents.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     signals = fct_signals_frame(value_offset)
@@ -256,20 +259,16 @@ def build_warehouse(path: Path, value_offset: float = 0.0) -> None:
             con.register("frame", frame)
             con.execute(f"insert into {table} by name select * from frame")
             con.unregister("frame")
+        if then:
+            con.execute(then)
     finally:
         con.close()
 
 
 def publish(target: Warehouse, value_offset: float = 0.0, *, then: str = "") -> Path:
-    """Build the working warehouse and publish it exactly as the pipeline's last step does.
-
-    ``then`` is SQL run on the working file before publishing, to publish an older or broken
-    layout. Returns the generation published.
-    """
-    build_warehouse(target.working_path, value_offset)
-    if then:
-        with duckdb.connect(str(target.working_path)) as con:
-            con.execute(then)
+    """Build the working warehouse (see build_warehouse) and publish it exactly as the
+    pipeline's last step does; return the generation published."""
+    build_warehouse(target.working_path, value_offset, then)
     publish_warehouse(target.working_path, target.published_path)
     generation = current_generation(target.published_path)
     assert generation is not None
@@ -299,6 +298,14 @@ class Warehouse:
 
     def env(self) -> dict[str, str]:
         return {"MINDPULSE_WAREHOUSE": "duckdb", "MINDPULSE_DATA_DIR": str(self.data_dir)}
+
+
+# Makes a publication differ from the first in the tables a page reads besides the survey values
+# (those differ by a value offset): the backtest (ml) and the load record (raw).
+ALSO_CHANGED = """
+update ml.forecast_metrics set mase = mase + 1;
+update raw.load_batches set loaded_at = loaded_at + interval 1 day;
+"""
 
 
 def latest_value(signal: str, group: tuple[str, str], value_offset: float = 0.0) -> float:
