@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.dashboard_fixtures import Warehouse, publish
+from tests.dashboard.dashboard_fixtures import Warehouse
+from tests.dashboard.publications import publish
 
 
 def _point_settings_at(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Warehouse:

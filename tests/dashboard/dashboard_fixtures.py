@@ -8,7 +8,6 @@ national and group series, one series without a forecast) whose numbers the test
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import duckdb
 import pandas as pd
 
 from ml_assets.ml_tables import ML_TABLES
-from orchestration.publish import current_generation, publish_warehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
@@ -265,23 +263,6 @@ def build_warehouse(path: Path, value_offset: float = 0.0, then: str = "") -> No
         con.close()
 
 
-def publish(target: Warehouse, value_offset: float = 0.0, *, then: str = "") -> Path:
-    """Build the working warehouse (see build_warehouse) and publish it exactly as the
-    pipeline's last step does; return the generation published."""
-    build_warehouse(target.working_path, value_offset, then)
-    publish_warehouse(target.working_path, target.published_path)
-    generation = current_generation(target.published_path)
-    assert generation is not None
-    return generation
-
-
-def publish_old_layout(published: Path, value_offset: float = 0.0) -> None:
-    """A published copy as the pipeline made it before generations: one file, swapped in."""
-    staging = published.with_name(published.name + ".tmp")
-    build_warehouse(staging, value_offset)
-    os.replace(staging, published)
-
-
 @dataclass(frozen=True)
 class Warehouse:
     data_dir: Path  # MINDPULSE_DATA_DIR; both files below live in it by default
@@ -298,14 +279,6 @@ class Warehouse:
 
     def env(self) -> dict[str, str]:
         return {"MINDPULSE_WAREHOUSE": "duckdb", "MINDPULSE_DATA_DIR": str(self.data_dir)}
-
-
-# Makes a publication differ from the first in the tables a page reads besides the survey values
-# (those differ by a value offset): the backtest (ml) and the load record (raw).
-ALSO_CHANGED = """
-update ml.forecast_metrics set mase = mase + 1;
-update raw.load_batches set loaded_at = loaded_at + interval 1 day;
-"""
 
 
 def latest_value(signal: str, group: tuple[str, str], value_offset: float = 0.0) -> float:

@@ -26,13 +26,8 @@ from tests.dashboard.browser_harness import (
     streamlit_dashboard,
     wait_for_plotly,
 )
-from tests.dashboard.dashboard_fixtures import (
-    ALSO_CHANGED,
-    METRICS,
-    Warehouse,
-    build_warehouse,
-    latest_value,
-)
+from tests.dashboard.dashboard_fixtures import METRICS, Warehouse, build_warehouse, latest_value
+from tests.dashboard.publications import ALSO_CHANGED
 
 pytestmark = pytest.mark.browser
 

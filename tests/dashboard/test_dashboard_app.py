@@ -20,13 +20,8 @@ from tests.dashboard.app_pages import (
     open_page,
     page_text,
 )
-from tests.dashboard.dashboard_fixtures import (
-    CADENCE_NOTE,
-    METRICS,
-    Warehouse,
-    latest_value,
-    publish,
-)
+from tests.dashboard.dashboard_fixtures import CADENCE_NOTE, METRICS, Warehouse, latest_value
+from tests.dashboard.publications import publish
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)

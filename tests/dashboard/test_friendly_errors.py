@@ -24,7 +24,8 @@ from tests.dashboard.app_pages import (
     open_page,
     page_text,
 )
-from tests.dashboard.dashboard_fixtures import Warehouse, publish
+from tests.dashboard.dashboard_fixtures import Warehouse
+from tests.dashboard.publications import publish
 
 CRISIS_LINE = "988 Suicide & Crisis Lifeline"
 # Snowflake's connector puts account, user and host in its messages.

@@ -18,14 +18,8 @@ from tests.dashboard.app_pages import (
     metric_values,
     open_page,
 )
-from tests.dashboard.dashboard_fixtures import (
-    ALSO_CHANGED,
-    METRICS,
-    Warehouse,
-    latest_value,
-    publish,
-    publish_old_layout,
-)
+from tests.dashboard.dashboard_fixtures import METRICS, Warehouse, latest_value
+from tests.dashboard.publications import ALSO_CHANGED, publish, publish_old_layout
 
 SERIES = ("anxiety_or_depression", *NATIONAL)
 # The next publication differs in every table a page reads after the series list.
