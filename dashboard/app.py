@@ -1,7 +1,8 @@
 """MindPulse dashboard entry point: `streamlit run dashboard/app.py`.
 
-Sets up the page, runs the page picked in the navigation, and renders the crisis resources
-after it, so every page shows them, including when a page stops early or fails.
+Sets up the page, pins the publication this script run reads (every query of the run reads
+that one), runs the page picked in the navigation, and renders the crisis resources after it,
+so every page shows them, including when a page stops early or fails.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import components
-from dashboard.warehouse import DataUnavailable, NothingPublished
+from dashboard import components, warehouse
+from dashboard.errors import DataUnavailable, NothingPublished
 from orchestration.settings import ConfigurationError
 
 PAGES_DIR = Path(__file__).parent / "pages"
@@ -37,6 +38,7 @@ with st.sidebar:
     )
 
 try:
+    warehouse.pin_this_run()
     navigation.run()
 except NothingPublished as error:
     components.nothing_published(error)

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.errors import DataUnavailable, NothingPublished
 from dashboard.labels import model_label
-from dashboard.warehouse import DataUnavailable, NothingPublished
 
 CRISIS_RESOURCES_MARKDOWN = """
 **If you or someone you know is struggling, help is available now.**

@@ -1,34 +1,39 @@
-"""How the dashboard reads its warehouse: connections, caching and the warehouse switch.
+"""How the dashboard reads its warehouse: the warehouse switch and one view per script run.
 
 Locally the dashboard reads the *published* DuckDB copy (``Settings.published_duckdb_path``),
-never the file the pipeline writes. The pipeline swaps that copy in atomically with
-``os.replace`` after a green build, so a reader sees either the old or the new file, never a
-half-written one. Each query opens a short read-only connection and closes it at once, so the
-dashboard holds no lock a later publish could trip over. Results are cached on the file's
-identity (mtime and inode): a newly published copy is read on the next rerun, an unchanged one
-never again.
+never the file the pipeline writes; dashboard/published.py reads it. app.py calls
+``pin_this_run()`` first thing in every script run, and every query of that run reads the
+publication pinned then: a page never mixes two publications, and the next run (a reload, any
+widget change) reads the newest one.
 
 With ``MINDPULSE_WAREHOUSE=snowflake`` the same SQL runs through ``st.connection("snowflake")``,
 configured from the same ``SNOWFLAKE_*`` settings as dbt (``.streamlit/secrets.toml`` may add to
-them). The SQL uses ``?`` placeholders, which DuckDB and Streamlit's Snowflake connection (qmark
+them). That is a live database: nothing to pin; results are cached for a while. The
+SQL uses ``?`` placeholders, which DuckDB and Streamlit's Snowflake connection (qmark
 paramstyle) both accept.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard.errors import DataUnavailable, NothingPublished
+from dashboard.published import PinnedPublication, pin_publication, query_publication
 from orchestration.settings import load_settings
 
-# Snowflake results are cached this long; a DuckDB result lives as long as its file.
+log = logging.getLogger(__name__)
+
+# Snowflake is a live database: its results are cached this long.
 SNOWFLAKE_CACHE_SECONDS = 600
+# Where this session's current script run keeps its pin (replaced at the start of every run).
+RUN_PIN_KEY = "_mindpulse_run_pin"
 
 DATE_COLUMNS = (
     "period_start",
@@ -43,27 +48,20 @@ DATE_COLUMNS = (
 TIMESTAMP_COLUMNS = ("loaded_at", "created_at")
 
 
-class NothingPublished(RuntimeError):
-    """No published warehouse exists yet: the pipeline has not completed a green build."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        super().__init__(
-            f"No published warehouse at {path}. Run `make run` to build the pipeline once; "
-            "its last step publishes the copy this dashboard reads."
-        )
-
-
-class DataUnavailable(RuntimeError):
-    """The warehouse exists but cannot answer (missing table, unreadable file, Snowflake error)."""
-
-
 @dataclass(frozen=True)
 class WarehouseTarget:
     """Where the dashboard reads from: the published DuckDB file or Snowflake."""
 
     kind: Literal["duckdb", "snowflake"]
     duckdb_path: Path | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class RunPin:
+    """What every query of one script run reads."""
+
+    target: WarehouseTarget
+    publication: PinnedPublication | None = None  # DuckDB only; None: nothing published yet
 
 
 def current_target() -> WarehouseTarget:
@@ -74,40 +72,33 @@ def current_target() -> WarehouseTarget:
     return WarehouseTarget(kind="duckdb", duckdb_path=settings.published_duckdb_path)
 
 
-# --------------------------------------------------------------------------------------------
-# Query execution
-# --------------------------------------------------------------------------------------------
+def pin_this_run() -> RunPin:
+    """Choose what every query of this script run reads; app.py calls it first."""
+    # Never let a run read the previous run's pin, even if pinning this one fails.
+    st.session_state.pop(RUN_PIN_KEY, None)
+    target = current_target()
+    publication = None
+    if target.kind == "duckdb":
+        assert target.duckdb_path is not None
+        publication = pin_publication(target.duckdb_path)
+    pin = RunPin(target, publication)
+    st.session_state[RUN_PIN_KEY] = pin
+    return pin
 
 
-def query_published_duckdb(path: Path, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-    """Run one query on a published DuckDB file through a short read-only connection."""
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        if not path.exists():
-            raise NothingPublished(path) from exc
-        raise DataUnavailable(
-            f"Could not open the published warehouse {path} read-only ({exc}). "
-            "Run `make run` again to publish a fresh copy."
-        ) from exc
-    try:
-        return con.execute(sql, list(params)).df()
-    except duckdb.CatalogException as exc:
-        raise DataUnavailable(
-            f"The published warehouse {path} lacks a table the dashboard needs ({exc}). "
-            "Run `make run` to rebuild and publish it."
-        ) from exc
-    finally:
-        con.close()
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached_duckdb_query(
-    path: str, file_version: tuple[int, int], sql: str, params: tuple[Any, ...]
-) -> pd.DataFrame:
-    # file_version is only part of the cache key: a new publish changes mtime and inode.
-    del file_version
-    return query_published_duckdb(Path(path), sql, params)
+def run_query(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """Run ``sql`` on this run's warehouse view; dates come back as pandas timestamps."""
+    pin = st.session_state.get(RUN_PIN_KEY)
+    if not isinstance(pin, RunPin):  # a script that did not start in app.py
+        pin = pin_this_run()
+    if pin.target.kind == "snowflake":
+        frame = _snowflake_query(sql, tuple(params))
+    elif pin.publication is None:
+        assert pin.target.duckdb_path is not None
+        raise NothingPublished(pin.target.duckdb_path)
+    else:
+        frame = query_publication(pin.publication, sql, params)
+    return _normalise_types(frame.copy())
 
 
 def snowflake_connection_kwargs() -> dict[str, str]:
@@ -130,38 +121,25 @@ def snowflake_connection_kwargs() -> dict[str, str]:
     return {name: value for name, value in kwargs.items() if value}
 
 
+def snowflake_connection() -> Any:
+    return st.connection("snowflake", type="snowflake", **snowflake_connection_kwargs())
+
+
 def _snowflake_query(sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
     try:
-        conn = st.connection("snowflake", type="snowflake", **snowflake_connection_kwargs())
-        frame = conn.query(
+        frame = snowflake_connection().query(
             sql, params=list(params) or None, ttl=SNOWFLAKE_CACHE_SECONDS, show_spinner=False
         )
     except Exception as exc:  # the connector raises many types; all mean "cannot read"
+        # Its messages name the account, user or SQL: for the log, not for the page.
+        log.error("Snowflake query failed: %s", " ".join(sql.split()), exc_info=exc)
         raise DataUnavailable(
-            f"Could not query Snowflake ({type(exc).__name__}: {exc}). Check the SNOWFLAKE_* "
-            "variables (or the [connections.snowflake] section of .streamlit/secrets.toml) "
-            "and that the pipeline has built the marts and ml schemas."
+            "Snowflake did not answer the dashboard's query. Check the SNOWFLAKE_* settings "
+            "(or the [connections.snowflake] section of .streamlit/secrets.toml) and that the "
+            "pipeline has built the marts and ml schemas, then reload this page."
         ) from exc
     # Snowflake returns upper-case identifiers; the pages use the contract's lower-case names.
     return frame.rename(columns=str.lower)
-
-
-def run_query(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-    """Run ``sql`` on the current warehouse; dates come back as pandas timestamps."""
-    target = current_target()
-    params = tuple(params)
-    if target.kind == "snowflake":
-        frame = _snowflake_query(sql, params)
-    else:
-        assert target.duckdb_path is not None
-        try:
-            stat = target.duckdb_path.stat()
-        except FileNotFoundError as exc:
-            raise NothingPublished(target.duckdb_path) from exc
-        frame = _cached_duckdb_query(
-            str(target.duckdb_path), (stat.st_mtime_ns, stat.st_ino), sql, params
-        )
-    return _normalise_types(frame.copy())
 
 
 def _normalise_types(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from orchestration.publish import publish_warehouse
+from orchestration.publish import current_generation, publish_warehouse
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, Settings
 
@@ -31,6 +31,7 @@ DASHBOARD_URL = "http://localhost:8501"
 )
 def mindpulse_dashboard(settings: dg.ResourceParam[Settings]) -> dg.MaterializeResult:
     published = publish_warehouse(settings.duckdb_path, settings.published_duckdb_path)
+    generation = current_generation(published)
     with duckdb.connect(str(published), read_only=True) as conn:
         row_counts = {
             f"rows.{schema}.{table}": conn.execute(
@@ -41,6 +42,7 @@ def mindpulse_dashboard(settings: dg.ResourceParam[Settings]) -> dg.MaterializeR
     return dg.MaterializeResult(
         metadata={
             "published_copy": dg.MetadataValue.path(str(published)),
+            "generation": dg.MetadataValue.text(generation.name if generation else "none"),
             "url": dg.MetadataValue.url(DASHBOARD_URL),
             **row_counts,
         }

@@ -94,6 +94,15 @@ def main() -> None:
 
     signal, group_type, group_value = select_series(catalog)
     history = data.series_history(signal, group_type, group_value)
+    if history.empty:
+        # One publication never lists a series without periods, but Snowflake is live: its
+        # cached series list can name a series that a rebuild has since removed.
+        st.info(
+            "This series has no survey periods in the current data. Pick another series, or "
+            "reload the page to refresh the list.",
+            icon=":material/info:",
+        )
+        return
     key = series_key(data.SOURCE, signal, group_type, group_value)
     forecast = data.series_forecast(key)
     metrics = data.series_metrics(key)

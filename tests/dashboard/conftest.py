@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.dashboard_fixtures import Warehouse, build_warehouse, publish
+from tests.dashboard.dashboard_fixtures import Warehouse
+from tests.dashboard.publications import publish
 
 
 def _point_settings_at(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Warehouse:
@@ -21,8 +22,7 @@ def _point_settings_at(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Wareh
 def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
     """A published warehouse (and a working file) that the dashboard is pointed at."""
     target = _point_settings_at(monkeypatch, tmp_path / "data")
-    build_warehouse(target.working_path)
-    publish(target.published_path)
+    publish(target)
     return target
 
 

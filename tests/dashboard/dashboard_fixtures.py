@@ -8,7 +8,6 @@ national and group series, one series without a forecast) whose numbers the test
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,8 +236,11 @@ create table marts.fct_signals (
 )
 
 
-def build_warehouse(path: Path, value_offset: float = 0.0) -> None:
-    """Write a warehouse with the four contract tables to ``path`` (replaced if present)."""
+def build_warehouse(path: Path, value_offset: float = 0.0, then: str = "") -> None:
+    """Write a warehouse with the four contract tables to ``path`` (replaced if present).
+
+    ``then`` is SQL run afterwards, to make an older or broken layout, or other contents.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     signals = fct_signals_frame(value_offset)
@@ -255,15 +257,10 @@ def build_warehouse(path: Path, value_offset: float = 0.0) -> None:
             con.register("frame", frame)
             con.execute(f"insert into {table} by name select * from frame")
             con.unregister("frame")
+        if then:
+            con.execute(then)
     finally:
         con.close()
-
-
-def publish(published: Path, value_offset: float = 0.0) -> None:
-    """Build a fresh copy next to the published file and swap it in, as the pipeline does."""
-    staging = published.with_name(published.name + ".tmp")
-    build_warehouse(staging, value_offset)
-    os.replace(staging, published)
 
 
 @dataclass(frozen=True)

@@ -8,53 +8,30 @@ import textwrap
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.dashboard_fixtures import (
-    APP_PATH,
-    CADENCE_NOTE,
-    METRICS,
-    Warehouse,
-    latest_value,
-    publish,
+from tests.dashboard.app_pages import (
+    NATIONAL,
+    OVERVIEW,
+    PAGE_IDS,
+    PAGES,
+    TRENDS,
+    assert_no_exception,
+    metric_values,
+    open_page,
+    page_text,
 )
-
-OVERVIEW = None  # the default page
-TRENDS = "pages/survey_trends.py"
-PAGES = [OVERVIEW, TRENDS]
-NATIONAL = ("national", "United States")
+from tests.dashboard.dashboard_fixtures import CADENCE_NOTE, METRICS, Warehouse, latest_value
+from tests.dashboard.publications import publish
 
 
-def open_page(page: str | None) -> AppTest:
-    app = AppTest.from_file(str(APP_PATH), default_timeout=60).run()
-    if page is not None:
-        app.switch_page(page).run()
-    return app
-
-
-def assert_no_exception(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
-
-
-def metric_values(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def page_text(app: AppTest) -> str:
-    parts = [element.value for element in app.markdown]
-    for kind in (app.info, app.warning, app.success, app.caption, app.title):
-        parts.extend(str(element.value) for element in kind)
-    return "\n".join(parts)
-
-
-@pytest.mark.parametrize("page", PAGES, ids=["overview", "survey-trends"])
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_every_page_renders_without_exception(warehouse: Warehouse, page: str | None) -> None:
     app = open_page(page)
     assert_no_exception(app)
     assert app.get("plotly_chart"), "each page shows at least one plotly chart"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["overview", "survey-trends"])
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_crisis_resources_footer_on_every_page(warehouse: Warehouse, page: str | None) -> None:
     text = page_text(open_page(page))
     assert "988 Suicide & Crisis Lifeline" in text
@@ -123,7 +100,7 @@ def test_selectors_change_the_series(warehouse: Warehouse) -> None:
     assert any("Does not beat the naive" in element.value for element in app.warning)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=["overview", "survey-trends"])
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_nothing_published_yet_is_explained(
     unpublished_warehouse: Warehouse, page: str | None
 ) -> None:
@@ -136,21 +113,11 @@ def test_nothing_published_yet_is_explained(
     assert "988 Suicide & Crisis Lifeline" in text
 
 
-def test_a_published_copy_missing_a_table_is_explained(warehouse: Warehouse) -> None:
-    with duckdb.connect(str(warehouse.published_path)) as con:
-        con.execute("drop table ml.forecast_metrics")
-    app = open_page(TRENDS)
-    assert_no_exception(app)
-    warnings = [element.value for element in app.warning]
-    assert any("cannot be read right now" in w and "make run" in w for w in warnings), warnings
-    assert "988 Suicide & Crisis Lifeline" in page_text(app)
-
-
 def test_a_new_publication_shows_up_on_the_next_run(warehouse: Warehouse) -> None:
     app = open_page(TRENDS)
     before = metric_values(app)["Latest estimate"]
 
-    publish(warehouse.published_path, value_offset=5.0)
+    publish(warehouse, value_offset=5.0)
     app.run()
 
     after = metric_values(app)["Latest estimate"]
