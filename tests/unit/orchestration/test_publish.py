@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -51,6 +52,24 @@ def test_open_reader_keeps_working_while_a_new_copy_is_swapped_in(tmp_path):
         assert fresh.stdout.strip() == "2"
     finally:
         reader.close()
+
+
+def test_a_killed_publisher_s_staging_copy_is_removed_a_live_one_s_kept(tmp_path):
+    source = tmp_path / "w.duckdb"
+    destination = tmp_path / "published" / "w.duckdb"
+    _write(source, 1)
+    killed = subprocess.Popen(["sleep", "60"])
+    killed.kill()
+    killed.wait()
+    destination.parent.mkdir()
+    abandoned = destination.with_name(f".w.duckdb.{killed.pid}.tmp")
+    abandoned.write_bytes(b"half a warehouse")
+    live = destination.with_name(f".w.duckdb.{os.getppid()}.tmp")  # pytest's parent: alive
+    live.write_bytes(b"being written")
+
+    publish_warehouse(source, destination)
+
+    assert sorted(p.name for p in destination.parent.iterdir()) == [live.name, "w.duckdb"]
 
 
 def test_missing_warehouse_says_to_run_the_pipeline(tmp_path):
