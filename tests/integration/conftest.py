@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fault_runs import FaultChain
 from tests.pipeline_runs import FinishedRun
 
 
@@ -27,3 +28,9 @@ def blocked_pipeline_run(pipeline_runs) -> FinishedRun:
 def real_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
     """The real CDC export end to end in its own workspace (skips when the file is absent)."""
     return pipeline_runs.result("real")
+
+
+@pytest.fixture(scope="session")
+def fault_chain(pipeline_runs) -> FaultChain:
+    """A copy of the sample build killed with SIGKILL at four points, run again after each."""
+    return pipeline_runs.result("faults")
