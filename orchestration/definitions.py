@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration.dashboard_asset import mindpulse_dashboard
 from orchestration.dbt_assets import build_dbt_assets
+from orchestration.executor import build_executor
 from orchestration.extract_assets import RAW_ASSETS
 from orchestration.forecast_assets import signal_forecasts
 from orchestration.resources import build_resources
@@ -28,6 +29,7 @@ def defs() -> dg.Definitions:
         jobs=[weekly_job],
         schedules=[weekly_schedule],
         resources=build_resources(settings),
-        # DuckDB takes one writer process: run every step in the run's own process.
-        executor=dg.in_process_executor if settings.warehouse == "duckdb" else None,
+        # DuckDB takes one writer process: run every step in the run's own process, with a
+        # wait for the writer slot that ends (orchestration/executor.py).
+        executor=build_executor(settings) if settings.warehouse == "duckdb" else None,
     )

@@ -1,7 +1,9 @@
 """`make run`: materialize every asset in-process and print one progress line per stage.
 
 Runs are recorded in DAGSTER_HOME when it is set (the Makefile sets it), so the run and its
-metadata also show up in the Dagster UI (`make dev`).
+metadata also show up in the Dagster UI (`make dev`). The run executes exactly as one launched
+from the UI does, with the code location's executor (orchestration/executor.py): first it
+recovers runs a killed process left unfinished, and a wait for the writer slot ends.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from typing import TextIO
 import dagster as dg
 
 from orchestration.dbt_reuse import REUSE_TAG, REUSED_FROM_KEY
+from orchestration.executor import PROGRESS_NOTICE
+from orchestration.run_processes import process_tags, recover_dead_runs, this_process
 from orchestration.schedules import WEEKLY_JOB_NAME
 from orchestration.settings import ConfigurationError, Settings, load_settings
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
+PROGRESS_LOGGER = "mindpulse.progress"
 
 
 @dataclass
@@ -103,6 +108,10 @@ class ProgressHandler(logging.Handler):
         self.failed = False
 
     def emit(self, record: logging.LogRecord) -> None:
+        notice = getattr(record, PROGRESS_NOTICE, None)
+        if notice is not None:
+            self._print_notice(notice)
+            return
         event = dagster_event(record)
         if event is None:
             return
@@ -136,6 +145,20 @@ class ProgressHandler(logging.Handler):
             print(_format_line(event.step_key, progress), file=self.out)
             self.out.flush()
 
+    def _print_notice(self, notice: dict) -> None:
+        """A line from the executor: a recovered run, a wait for the writer slot, or a step that
+        failed waiting (it never started, so no step event reports it)."""
+        if notice["failed"]:
+            self.failed = True
+            progress = StepProgress(
+                status="FAILED", assets=dict.fromkeys(notice["assets"]), notes=[notice["text"]]
+            )
+            line = _format_line(notice["step"], progress)
+        else:
+            line = f"  {notice['text']}"
+        print(line, file=self.out)
+        self.out.flush()
+
 
 def prepare_dagster_home(settings: Settings) -> Path:
     """Create DAGSTER_HOME with the project's instance settings (pool limits)."""
@@ -144,38 +167,59 @@ def prepare_dagster_home(settings: Settings) -> Path:
     return settings.dagster_home
 
 
+@dg.logger
+def progress_logger(_init_context) -> logging.Logger:
+    """The Python logger `run_all` attaches its progress handler to."""
+    progress = logging.getLogger(PROGRESS_LOGGER)
+    progress.setLevel(logging.DEBUG)
+    progress.propagate = False
+    return progress
+
+
+def progress_job() -> dg.JobDefinition:
+    """The weekly job with the progress logger, rebuilt by Dagster from this module's name."""
+    from orchestration.definitions import defs
+
+    job = defs().resolve_job_def(WEEKLY_JOB_NAME)
+    return job.with_logger_defs({"progress": progress_logger})
+
+
 def run_all(
     instance: dg.DagsterInstance,
     out=sys.stdout,
     handler: ProgressHandler | None = None,
     replay: str | None = None,
-) -> dg.ExecuteInProcessResult:
+) -> dg.JobExecutionResult:
     """Materialize the whole lineage, printing a line per finished step to `out`.
 
     `handler` replaces the default progress handler (the benchmark's records more per step).
     `replay` ('latest' or a batch id) loads RAW from landed files instead of extracting.
     """
-    from orchestration.definitions import defs
     from orchestration.extract_assets import replay_run_config
 
     handler = handler or ProgressHandler(out)
-
-    @dg.logger
-    def progress_logger(_init_context):
-        progress = logging.getLogger("mindpulse.progress")
-        progress.setLevel(logging.DEBUG)
-        progress.handlers = [handler]
-        progress.propagate = False
-        return progress
-
-    job = defs().resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs({"progress": progress_logger})
-    return job.execute_in_process(
-        instance=instance,
-        run_config={"loggers": {"progress": {}}, **(replay_run_config(replay) if replay else {})},
-        raise_on_error=False,
-        # make run skips what Dagster's provenance shows unchanged (orchestration/dbt_reuse.py).
-        tags={REUSE_TAG: "true"},
-    )
+    # Before the run exists, so a run left unfinished by a killed process is reported first.
+    for recovered in recover_dead_runs(instance):
+        print(f"  {recovered.line()}", file=handler.out)
+    progress = logging.getLogger(PROGRESS_LOGGER)
+    progress.addHandler(handler)
+    try:
+        # execute_job, not execute_in_process: the latter replaces the job's executor with
+        # Dagster's plain in-process one, whose wait for a pool slot never ends.
+        return dg.execute_job(
+            dg.build_reconstructable_job("orchestration.run_pipeline", "progress_job"),
+            instance=instance,
+            run_config={
+                "loggers": {"progress": {}},
+                **(replay_run_config(replay) if replay else {}),
+            },
+            # make run skips what Dagster's provenance shows unchanged (dbt_reuse.py); the
+            # process tags let a later run recover this one if its process is killed.
+            tags={REUSE_TAG: "true", **process_tags(this_process())},
+            raise_on_error=False,
+        )
+    finally:
+        progress.removeHandler(handler)
 
 
 @contextlib.contextmanager

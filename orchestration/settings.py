@@ -22,6 +22,7 @@ WAREHOUSE_FILE_NAME = "mindpulse.duckdb"
 DEFAULT_DUCKDB_PATH = DEFAULT_DATA_DIR / "warehouse" / WAREHOUSE_FILE_NAME
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 DEFAULT_LANDING_RETENTION_DAYS = 30
+DEFAULT_WRITER_WAIT_SECONDS = 600
 
 # Schemas are named identically in every warehouse.
 RAW_SCHEMA = "raw"
@@ -79,6 +80,8 @@ class Settings:
     # MINDPULSE_DUCKDB_PATH names it explicitly.
     data_dir: Path = DEFAULT_DATA_DIR
     landing_retention_days: int = DEFAULT_LANDING_RETENTION_DAYS
+    # How long a run waits for the writer slot before it gives up (orchestration/writer_slot.py).
+    writer_wait_seconds: int = DEFAULT_WRITER_WAIT_SECONDS
 
     @property
     def landing_dir(self) -> Path:
@@ -245,5 +248,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         landing_retention_days=_positive_int_from_env(
             env, "MINDPULSE_LANDING_RETENTION_DAYS", DEFAULT_LANDING_RETENTION_DAYS, "days"
+        ),
+        writer_wait_seconds=_positive_int_from_env(
+            env, "MINDPULSE_WRITER_WAIT_SECONDS", DEFAULT_WRITER_WAIT_SECONDS, "seconds"
         ),
     )

@@ -103,8 +103,16 @@ class Workspace:
         )
         return env
 
-    def run(self, on_start: Callable[[subprocess.Popen], None] | None = None, **env) -> RunSummary:
-        """Materialize the whole weekly job here with these extra MINDPULSE_* variables."""
+    def run(
+        self,
+        on_start: Callable[[subprocess.Popen], None] | None = None,
+        runner: tuple[str, ...] = ("tests.pipeline_runner",),
+        **env,
+    ) -> RunSummary:
+        """Materialize the whole weekly job here with these extra MINDPULSE_* variables.
+
+        `runner` is the module to run and its arguments after the summary path
+        (tests/fault_runner.py stops a run at a chosen point)."""
         runs = self.root / "runs"
         runs.mkdir(parents=True, exist_ok=True)
         number = len(list(runs.glob("*.log"))) + 1
@@ -112,7 +120,7 @@ class Workspace:
         started = time.perf_counter()
         with output_path.open("w") as output:
             process = subprocess.Popen(
-                [sys.executable, "-m", "tests.pipeline_runner", str(summary_path)],
+                [sys.executable, "-m", runner[0], str(summary_path), *runner[1:]],
                 cwd=PROJECT_ROOT,
                 env=self.env(**env),
                 stdout=output,
@@ -205,12 +213,20 @@ class PipelineRuns:
         self.start(name)
         return self._futures[name].result()
 
-    def run(self, workspace: Workspace, **env: str) -> RunSummary:
+    def run(self, workspace: Workspace, on_start=None, **kwargs) -> RunSummary:
+        """`workspace.run`, stopped with the session; `on_start` also gets the process."""
         if self._closed:
             raise RuntimeError("the test session is over")
-        return workspace.run(on_start=self._track, **env)
 
-    def _track(self, process: subprocess.Popen) -> None:
+        def start(process: subprocess.Popen) -> None:
+            self.track(process)
+            if on_start:
+                on_start(process)
+
+        return workspace.run(on_start=start, **kwargs)
+
+    def track(self, process: subprocess.Popen) -> None:
+        """Stop `process`'s group if it still runs when the session ends."""
         self._running.add(process)
 
     def finished(self) -> dict[str, RunSummary]:
@@ -292,16 +308,25 @@ def _truncated(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, accepted, previous=refused, facts=facts)
 
 
+def _faults(runs: PipelineRuns) -> FinishedRun:
+    """A copy of the sample build, killed at four points and run again after each."""
+    from tests.fault_runs import fault_chain  # its own module: the kills and what they leave
+
+    return fault_chain(runs)
+
+
 # In the order they start: the copies after the sample build they copy.
 RUNS: dict[str, Callable[[PipelineRuns], FinishedRun]] = {
     "sample": _sample,
     "real": _real,
+    # The longest chain of runs on a copy of the sample build starts first.
+    "faults": _faults,
     "blocked": _blocked,
     "second": _second,
     "truncated": _truncated,
 }
 # Run -> the run whose workspace it copies.
-COPIES = {"blocked": "sample", "second": "sample", "truncated": "real"}
+COPIES = {"blocked": "sample", "second": "sample", "faults": "sample", "truncated": "real"}
 # Runs that need the real export (../shared); left out when it is absent.
 REAL_EXPORT_RUNS = {"real", "truncated"}
 # Fixture -> the runs it waits for.
@@ -311,6 +336,7 @@ RUN_FIXTURES: dict[str, tuple[str, ...]] = {
     "second_pipeline_run": ("sample", "second"),
     "real_pipeline_run": ("real",),
     "truncated_pipeline_run": ("real", "truncated"),
+    "fault_chain": ("sample", "faults"),
 }
 RUN_ORDER = tuple(RUNS)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fault_runs import FaultChain
 from tests.pipeline_runs import FinishedRun
 
 
@@ -33,3 +34,9 @@ def real_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
 def truncated_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
     """A copy of the real build, then its export cut short: refused, then accepted."""
     return pipeline_runs.result("truncated")
+
+
+@pytest.fixture(scope="session")
+def fault_chain(pipeline_runs) -> FaultChain:
+    """A copy of the sample build killed with SIGKILL at four points, run again after each."""
+    return pipeline_runs.result("faults")
