@@ -33,6 +33,7 @@ import duckdb
 import psutil
 
 from orchestration.dashboard_asset import DASHBOARD_TABLES
+from orchestration.publish import generations_dir, list_generations
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import PROJECT_ROOT
 from tests.pipeline_runs import (
@@ -61,7 +62,7 @@ class RawState:
 class Publication:
     sha256: str
     counts: dict[str, int]  # rows per dashboard table, read from the published copy
-    others: list[str]  # any other file in the published folder (staging copies)
+    others: list[str]  # half-written files in the published folders (staging copies)
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,16 @@ def publication(workspace: Workspace) -> Publication:
     return Publication(
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         counts={table: rows[0][0] for table, rows in counts.items()},
-        others=sorted(p.name for p in path.parent.iterdir() if p != path),
+        others=_leftovers(path),
     )
+
+
+def _leftovers(path) -> list[str]:
+    """Files in the published folders that are neither the stable copy nor a complete
+    generation: what a killed publisher left half-written."""
+    complete = {path, generations_dir(path), *list_generations(path)}
+    folders = [path.parent] + ([generations_dir(path)] if generations_dir(path).is_dir() else [])
+    return sorted(p.name for folder in folders for p in folder.iterdir() if p not in complete)
 
 
 def instance_state(workspace: Workspace, run_ids: list[str]) -> tuple[list, dict, list]:
