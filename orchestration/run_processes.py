@@ -35,7 +35,13 @@ PROC = Path("/proc")
 # A pid recorded by an engine event belongs to a process started before the event was written;
 # /proc's boot time moves by up to a second with clock adjustments, hence the slack.
 START_SLACK_SECONDS = 2.0
-UNFINISHED = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+# NOT_STARTED too: `make run` creates its run before it starts it, and a process killed in
+# between leaves a run that never will.
+UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """Runs killed with SIGKILL at chosen points, each followed by the run that must recover.
 
-One workspace, a copy of the session's sample build, goes through four kills, each killing the
-whole process group (the runner, or make, Python and dbt together) as the OOM killer or a
-container stop would:
+One workspace, a copy of the session's sample build, goes through three kills, each of the
+whole process group, as the OOM killer or a container stop would:
 
-- dbt: while a dbt child process has the warehouse open. The copy's first run builds dbt (its
-  tables now live in another file: no green build of this file yet), so no data has to change;
+- make_dbt: `make -s run` in a new session (make, Python and dbt together), just after its raw
+  stage printed its `ok` line, at the moment a dbt child process has the warehouse open. The
+  copy's first run builds dbt (its tables now live in another file: no green build of this
+  file yet), so no data has to change for dbt to run. One kill serves both the killed `make
+  run` and the kill during dbt: a separate run for each would cost two more pipeline runs.
 - raw_load: inside the raw load's DuckDB transaction (tests/fault_runner.py);
-- publish: while the dashboard's copy is half written (tests/fault_runner.py);
-- make_run: `make -s run` in a new session, just after its raw stage printed its `ok` line.
+- publish: while the dashboard's copy is half written (tests/fault_runner.py).
 
 After each kill the chain records what a reader would find (RAW batches, the published copy,
 the run left STARTED), runs the pipeline again the ordinary way (`make -s run` after the make
@@ -45,7 +46,7 @@ from tests.pipeline_runs import (
     Workspace,
 )
 
-POINTS = ("dbt", "raw_load", "publish", "make_run")
+POINTS = ("make_dbt", "raw_load", "publish")
 RUN_ENV = {"MINDPULSE_SAMPLE_SCALE": SAMPLE_SCALE, "MINDPULSE_WRITER_WAIT_SECONDS": "60"}
 KILL_TIMEOUT_SECONDS = 300  # a run that never reaches its point is reported, not killed
 RAW_OK = "  ok      raw__cdc_pulse_indicators"
@@ -183,9 +184,10 @@ def dbt_has_the_warehouse_open(warehouse: Path) -> Callable[[subprocess.Popen], 
 
 
 def make_run(
-    runs: PipelineRuns, workspace: Workspace, kill_after_line: str | None = None
+    runs: PipelineRuns, workspace: Workspace, kill: Callable[[subprocess.Popen], bool] | None = None
 ) -> tuple[RunDone, bool]:
-    """`make -s run` in a new session; SIGKILL its group after a line starting with the given."""
+    """`make -s run` in a new session. With `kill`: SIGKILL its process group once the raw
+    stage printed its `ok` line and `kill(process)` holds, and print nothing more."""
     # A make of its own, not a sub-make of `make test`'s.
     env = {
         key: value
@@ -205,39 +207,34 @@ def make_run(
     runs.track(process)
     watchdog = threading.Timer(RUN_TIMEOUT_SECONDS, os.killpg, (process.pid, signal.SIGKILL))
     watchdog.start()
-    lines, killed = [], False
+    lines, killer = [], KillWhen(kill) if kill else None
     try:
         for line in process.stdout:
             lines.append(line)
-            if kill_after_line and line.startswith(kill_after_line):
-                os.killpg(process.pid, signal.SIGKILL)
-                killed = True
+            if killer and line.startswith(RAW_OK):
+                killer(process)
                 break
         lines.append(process.stdout.read())
         process.wait()
     finally:
         watchdog.cancel()
     done = RunDone("".join(lines), process.returncode == 0, time.perf_counter() - started)
-    return done, killed
+    return done, bool(killer and killer.killed)
 
 
 def _kill(runs: PipelineRuns, workspace: Workspace, point: str) -> tuple[bool, str]:
-    if point == "make_run":
-        done, killed = make_run(runs, workspace, kill_after_line=RAW_OK)
+    if point == "make_dbt":
+        done, killed = make_run(runs, workspace, dbt_has_the_warehouse_open(workspace.warehouse))
         return killed, done.output
-    if point == "dbt":
-        kill = KillWhen(dbt_has_the_warehouse_open(workspace.warehouse))
-        result = runs.run(workspace, on_start=kill, **RUN_ENV)
-    else:
-        marker = workspace.root / f"{point}.reached"
-        kill = KillWhen(lambda _process: marker.exists())
-        runner = ("tests.fault_runner", point, str(marker))
-        result = runs.run(workspace, on_start=kill, runner=runner, **RUN_ENV)
+    marker = workspace.root / f"{point}.reached"
+    kill = KillWhen(lambda _process: marker.exists())
+    runner = ("tests.fault_runner", point, str(marker))
+    result = runs.run(workspace, on_start=kill, runner=runner, **RUN_ENV)
     return kill.killed, result.output
 
 
 def _next_run(runs: PipelineRuns, workspace: Workspace, point: str) -> RunDone:
-    if point == "make_run":
+    if point == "make_dbt":
         return make_run(runs, workspace)[0]
     result = runs.run(workspace, **RUN_ENV)
     return RunDone(result.progress or result.output, result.success, result.seconds)

@@ -91,6 +91,14 @@ def test_a_run_whose_process_was_killed_is_marked_failed_and_its_writer_slot_fre
     assert recover_dead_runs(instance) == []  # nothing left to recover
 
 
+def test_a_run_created_by_a_process_killed_before_it_started_it_is_marked_failed(instance):
+    never_started = add_run(instance, dead_process(), status=dg.DagsterRunStatus.NOT_STARTED)
+    [recovered] = recover_dead_runs(instance)
+    assert recovered.run_id == never_started.run_id and recovered.pools == ()
+    assert recovered.line().endswith("marked failed, it held no writer slot")
+    assert status(instance, never_started) == FAILURE
+
+
 def test_runs_that_may_still_run_are_left_alone(instance):
     alive = add_run(instance, this_process())
     hold_writer_slot(instance, alive)
