@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
@@ -26,7 +27,7 @@ from extract.raw_load import AccountingError, LoadResult, load_batch, newest_loa
 from extract.reddit import extract_reddit
 from extract.reddit.extract import batch_from_payload as rebuild_reddit
 from extract.reddit.live_source import RedditCredentials
-from extract.reddit.prepare import author_key
+from extract.reddit.prepare import author_key, expire_loaded_bodies
 from extract.reddit.records import RAW_CONTRACT as REDDIT_CONTRACT
 from extract.replay import LATEST, RebuildBatch, find_landed, replay_batch
 from orchestration.resources import WAREHOUSE_POOL
@@ -57,6 +58,8 @@ class RawLoadConfig(dg.Config):
 
 # (settings, newest date already loaded from the source's mode or None) -> the batch.
 Extract = Callable[[Settings, datetime | None], ExtractBatch]
+# (warehouse connection, settings) -> metadata: upkeep of the raw table after a load.
+AfterLoad = Callable[[duckdb.DuckDBPyConnection, Settings], dict]
 
 
 def build_raw_asset(
@@ -64,6 +67,7 @@ def build_raw_asset(
     extract: Extract,
     rebuild: RebuildBatch,
     description: str,
+    after_load: AfterLoad | None = None,
 ) -> dg.AssetsDefinition:
     key = dg.AssetKey([RAW_SCHEMA, contract.table])
 
@@ -117,6 +121,7 @@ def build_raw_asset(
                     key, error.accounting, batch, passed=False, description=str(error)
                 )
                 raise
+            upkeep = after_load(conn, settings) if after_load else {}
             table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, contract.table)
         _log_load(context, batch, loaded)
         yield dg.MaterializeResult(
@@ -125,6 +130,7 @@ def build_raw_asset(
                 **table_metadata,
                 **_load_metadata(batch, loaded, landing, config.replay),
                 "landing_files_pruned": pruned,
+                **upkeep,
             },
             data_version=dg.DataVersion(batch.content_version()),
         )
@@ -242,6 +248,13 @@ def _extract_reddit(settings: Settings, newest: datetime | None) -> ExtractBatch
     )
 
 
+def _expire_reddit_bodies(conn: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
+    """Bodies loaded by earlier runs expire too: a weekly live load keeps a post's text for the
+    retention, not for ever."""
+    days = settings.reddit_text_retention_days
+    return {"bodies_expired": expire_loaded_bodies(conn, RAW_SCHEMA, days)}
+
+
 reddit_posts = build_raw_asset(
     REDDIT_CONTRACT,
     _extract_reddit,
@@ -252,6 +265,7 @@ reddit_posts = build_raw_asset(
         "(only posts newer than the newest loaded) or CSV / JSON lines exports. Authors are "
         "keyed hashes; personal data is scrubbed from the text before anything is landed."
     ),
+    after_load=_expire_reddit_bodies,
 )
 REDDIT_KEY = reddit_posts.key
 

@@ -13,6 +13,8 @@ quarantine or a log:
 - removed and deleted posts keep no text (body NULL, body_state 'removed' / 'deleted').
 - bodies older than the text retention keep no text either (body_state 'expired'). The cutoff
   is a UTC midnight, so every run of one day makes the same records (and lands them once).
+  Bodies loaded while younger are emptied in raw.reddit_posts once they pass it
+  (``expire_loaded_bodies``, after every load).
 - the permalink keeps /r/<subreddit>/comments/<id>/ only: the slug repeats the title unscrubbed.
 - typed fields (score, dates, ...) that are not what their type allows hold text from
   somewhere else (a record split by bad quoting); they are scrubbed too, and quarantined later.
@@ -34,12 +36,13 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from extract.batch import ExtractError
 from extract.privacy import scrub_text
-from extract.reddit.records import SOURCE_FIELDS
+from extract.reddit.records import RAW_TABLE, SOURCE_FIELDS
 from extract.reddit.validation import (
     PAYLOAD_FIELDS,
     as_text,
@@ -109,6 +112,30 @@ def text_cutoff(now: datetime | None, retention_days: int) -> pd.Timestamp:
             f"The text retention must be a positive number of days, got {retention_days}."
         )
     return now_naive(now).normalize() - timedelta(days=retention_days)
+
+
+def expire_loaded_bodies(
+    conn: duckdb.DuckDBPyConnection,
+    raw_schema: str,
+    retention_days: int,
+    now: datetime | None = None,
+) -> int:
+    """Empty the bodies raw.reddit_posts still holds of posts older than the retention (loaded
+    when they were younger); how many. The same cutoff as for new batches."""
+    cutoff = text_cutoff(now, retention_days).to_pydatetime()
+    where = "body is not null and created_utc < ?"
+    table = f"{raw_schema}.{RAW_TABLE}"
+    try:
+        [(count,)] = conn.execute(
+            f"select count(*) from {table} where {where}", [cutoff]
+        ).fetchall()
+    except duckdb.CatalogException:
+        return 0  # nothing loaded yet
+    if count:
+        conn.execute(
+            f"update {table} set body = null, body_state = 'expired' where {where}", [cutoff]
+        )
+    return count
 
 
 def prepare_records(

@@ -52,18 +52,18 @@ def test_tables_hold_the_sample_data(sample_build):
     workspace = sample_build
     loaded = workspace.count("raw.cdc_pulse_indicators")
     quarantined = workspace.count("raw.quarantine where source = 'cdc_pulse'")
-    (rows_in,) = workspace.query(
-        "select rows_in from raw.load_batches where source = 'cdc_pulse'"
-    )[0]
+    (rows_in,) = workspace.query("select rows_in from raw.load_batches where source = 'cdc_pulse'")[
+        0
+    ]
     assert quarantined == 3  # the generator's three deliberately malformed records
     assert rows_in == loaded + quarantined
     # The Reddit sample: its own three malformed posts, every record accounted for.
     posts = workspace.count("raw.reddit_posts")
     assert 9_000 < posts < 11_000
     assert workspace.count("raw.quarantine where source = 'reddit'") == 3
-    assert workspace.query(
-        "select rows_in from raw.load_batches where source = 'reddit'"
-    ) == [(posts + 3,)]
+    assert workspace.query("select rows_in from raw.load_batches where source = 'reddit'") == [
+        (posts + 3,)
+    ]
     gap_rows = workspace.count("raw.cdc_pulse_indicators where phase = '-1'")
     assert workspace.count("staging.stg_cdc__pulse_indicators") == loaded - gap_rows
     national = workspace.query(

@@ -46,6 +46,7 @@ def test_the_sample_loads_and_a_rerun_replaces_it(tmp_path):
     first = materialize(reddit_posts, settings)
     second = materialize(reddit_posts, settings)
     assert (first["rows_quarantined"], second["landing"]) == (3, "reused")
+    assert second["bodies_expired"] == 0  # the batch came with its old bodies already empty
     assert query(settings, "select count(*) from raw.reddit_posts") == [(first["rows_loaded"],)]
     assert query(settings, "select count(*) from raw.quarantine") == [(3,)]
     assert (settings.data_dir / "secrets" / "reddit_author_key").is_file()

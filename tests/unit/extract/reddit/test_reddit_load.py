@@ -12,6 +12,7 @@ from extract.landing import land_payload
 from extract.raw_load import load_batch, newest_loaded
 from extract.reddit import extract_reddit
 from extract.reddit.extract import batch_from_payload
+from extract.reddit.prepare import expire_loaded_bodies
 from extract.reddit.records import RAW_CONTRACT
 from extract.replay import find_landed, replay_batch
 from tests.unit.extract.reddit.reddit_api import KEY
@@ -96,3 +97,19 @@ def test_a_damaged_landing_line_is_quarantined_on_replay(tmp_path):
     assert replayed.quarantined[0].row_number == 5
     assert replayed.quarantined[0].reason.startswith("line 5 is not valid JSON")
     assert replayed.records_in_payload == replayed.rows_in == batch.rows_in
+
+
+def test_loaded_bodies_expire_when_they_pass_the_retention(conn, tmp_path):
+    batch = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW)
+    load_batch(conn, batch, tmp_path / "a.jsonl", RAW_CONTRACT)
+    texts = count(conn, "raw.reddit_posts where body_state = 'text'")
+    assert texts > 0 and expire_loaded_bodies(conn, "raw", 365, NOW) == 0  # already applied
+    # 100 days later, the bodies of posts then older than 365 days go.
+    later = NOW + dt.timedelta(days=100)
+    cutoff = dt.datetime(2026, 3, 5)  # midnight of (2027-03-05 - 365 days)
+    due = count(conn, f"raw.reddit_posts where body_state = 'text' and created_utc < '{cutoff}'")
+    assert due > 0
+    assert expire_loaded_bodies(conn, "raw", 365, later) == due
+    assert count(conn, "raw.reddit_posts where body_state = 'text'") == texts - due
+    assert count(conn, "raw.reddit_posts where body_state = 'expired' and body is not null") == 0
+    assert expire_loaded_bodies(conn, "raw", 365, later) == 0
