@@ -1,8 +1,10 @@
 """Entry point of the Reddit extract: one call per run, in any of the three modes.
 
-Every mode makes the posts it read private first (``prepare``), lands them as JSON lines
-(``payload``) and builds the batch by validating that payload (``validation``), exactly as a
-replay of the landed file does later. It writes nothing: landing and loading are the caller's.
+Every mode makes the posts it read private first (``prepare``), writes them as the JSON lines
+to be landed (``payload``) and builds the batch by validating those very records
+(``validation``); a replay parses the landed file back into the same records and validates them
+the same way (the tests check both give the same rows). It writes nothing: landing and loading
+are the caller's.
 
 The record count the accounting check compares with the warehouse: in file mode the records of
 the export files counted without their reader (``file_source``); otherwise the lines of the
