@@ -195,6 +195,20 @@ def _delete_superseded(conn, contract: RawTableContract, batch: ExtractBatch) ->
         )
     conn.execute(f"DELETE FROM {table} WHERE _batch_id = ?", [batch.batch_id])
     conn.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE batch_id = ?", [batch.batch_id])
+    # Quarantined records have no trustworthy date to window by. An earlier batch of the source
+    # whose rows were all replaced (the same export loaded again) is superseded as a whole, so
+    # its quarantine goes too; batches that still have rows keep theirs.
+    conn.execute(
+        f"""
+        DELETE FROM {RAW_SCHEMA}.quarantine AS q
+        WHERE q.source = ? AND q.batch_id IN (
+            SELECT b.batch_id FROM {RAW_SCHEMA}.load_batches AS b
+            WHERE b.source = ? AND b.rows_loaded > 0
+              AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t._batch_id = b.batch_id)
+        )
+        """,
+        [batch.source, batch.source],
+    )
 
 
 def _account(conn, table: str, batch: ExtractBatch) -> Accounting:
@@ -224,6 +238,22 @@ def _unbalanced(batch: ExtractBatch, accounting: Accounting) -> str:
         + "Nothing was loaded. Fix or export the file again (for the API: run again, the "
         "dataset may have changed while it was read)."
     )
+
+
+def newest_loaded(
+    conn: duckdb.DuckDBPyConnection, contract: RawTableContract, raw_schema: str, mode: str
+) -> datetime | None:
+    """The newest date_column value raw.<table> holds from `mode`; None when it holds none
+    (or does not exist yet). An incremental live source fetches from there on."""
+    try:
+        [(newest,)] = conn.execute(
+            f"select max({contract.date_column}) from {raw_schema}.{contract.table} "
+            "where _source_mode = ?",
+            [mode],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return newest
 
 
 def _table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:

@@ -7,7 +7,9 @@ modes; nothing else calls ``os.environ``. dbt reads the same variables through `
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +38,15 @@ SOURCE_MODES = ("sample", "live")
 # Source name -> environment variable that switches it to `file` mode.
 SOURCE_FILE_VARIABLES = {
     "cdc_pulse": "MINDPULSE_CDC_PULSE_FILE",
+    "reddit": "MINDPULSE_REDDIT_FILE",
 }
+# Sources whose file variable may also name a folder or a glob of export files.
+MULTI_FILE_SOURCES = frozenset({"reddit"})
+
+DEFAULT_REDDIT_SUBREDDITS = ("mentalhealth", "depression", "anxiety")
+DEFAULT_REDDIT_USER_AGENT = "MindPulse/0.1 (public-health trends; contact via repository)"
+DEFAULT_REDDIT_TEXT_RETENTION_DAYS = 365
+_SUBREDDIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{1,20}")
 
 SOURCES = tuple(SOURCE_FILE_VARIABLES)
 # The completeness guard's default: a batch needs this share of the previous one's rows.
@@ -74,6 +84,13 @@ class Settings:
     accept_shrink: frozenset[str] = frozenset()
     # repr=False: a token never appears when Settings is printed or logged.
     cdc_app_token: str | None = field(default=None, repr=False)
+    # Reddit (extract.reddit): communities, API credentials, the author-hash key, text retention.
+    reddit_subreddits: tuple[str, ...] = DEFAULT_REDDIT_SUBREDDITS
+    reddit_client_id: str | None = field(default=None, repr=False)
+    reddit_client_secret: str | None = field(default=None, repr=False)
+    reddit_user_agent: str = DEFAULT_REDDIT_USER_AGENT
+    reddit_author_key: str | None = field(default=None, repr=False)
+    reddit_text_retention_days: int = DEFAULT_REDDIT_TEXT_RETENTION_DAYS
     snowflake: SnowflakeSettings | None = None
     dagster_home: Path = DEFAULT_DAGSTER_HOME
     # The one folder MindPulse writes to. Only the warehouse file may live elsewhere, when
@@ -176,6 +193,46 @@ def _sources_from_env(env: Mapping[str, str], name: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _source_file(variable: str, value: str, source: str) -> Path:
+    """The path a source's file variable names; a folder or a glob where the source reads
+    several files. Checked here so a typo fails before the run starts."""
+    path = Path(value).expanduser()
+    if source in MULTI_FILE_SOURCES:
+        if re.search(r"[*?[]", value):
+            if not any(Path(match).is_file() for match in glob.glob(str(path))):
+                raise ConfigurationError(
+                    f"{variable}={value!r} matches no files; give a file, a folder or a glob "
+                    f"of {source} exports, or unset {variable}."
+                )
+            return path
+        if path.is_dir():
+            return path.resolve()
+    path = path.resolve()
+    if not path.is_file():
+        raise ConfigurationError(
+            f"{variable}={value!r} does not point to a readable file; "
+            f"give the path of the {source} export or unset {variable}."
+        )
+    return path
+
+
+def _subreddits_from_env(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return DEFAULT_REDDIT_SUBREDDITS
+    names = tuple(
+        dict.fromkeys(part.strip().removeprefix("r/") for part in raw.split(",") if part.strip())
+    )
+    wrong = [n for n in names if not _SUBREDDIT_NAME.fullmatch(n)]
+    if wrong or not names:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be a comma-separated list of subreddit names such as "
+            f"{','.join(DEFAULT_REDDIT_SUBREDDITS)} (2-21 letters, digits or _); "
+            f"not names: {wrong}."
+        )
+    return names
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every MindPulse variable; raise ConfigurationError with the fix."""
     env = os.environ if env is None else env
@@ -211,13 +268,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         value = env.get(variable, "").strip()
         if not value:
             continue
-        path = Path(value).expanduser().resolve()
-        if not path.is_file():
-            raise ConfigurationError(
-                f"{variable}={value!r} does not point to a readable file; "
-                f"give the path of the {source} export or unset {variable}."
-            )
-        source_files[source] = path
+        source_files[source] = _source_file(variable, value, source)
 
     snowflake = None
     if warehouse == "snowflake":
@@ -243,6 +294,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         min_batch_share=min_batch_share,
         accept_shrink=accept_shrink,
         cdc_app_token=env.get("MINDPULSE_CDC_APP_TOKEN") or None,
+        reddit_subreddits=_subreddits_from_env(env, "MINDPULSE_REDDIT_SUBREDDITS"),
+        reddit_client_id=env.get("REDDIT_CLIENT_ID", "").strip() or None,
+        reddit_client_secret=env.get("REDDIT_CLIENT_SECRET", "").strip() or None,
+        reddit_user_agent=env.get("REDDIT_USER_AGENT", "").strip() or DEFAULT_REDDIT_USER_AGENT,
+        reddit_author_key=env.get("MINDPULSE_REDDIT_AUTHOR_KEY", "").strip() or None,
+        reddit_text_retention_days=_positive_int_from_env(
+            env,
+            "MINDPULSE_REDDIT_TEXT_RETENTION_DAYS",
+            DEFAULT_REDDIT_TEXT_RETENTION_DAYS,
+            "days",
+        ),
         snowflake=snowflake,
         dagster_home=_path_from_env(env, "DAGSTER_HOME", DEFAULT_DAGSTER_HOME),
         data_dir=data_dir,

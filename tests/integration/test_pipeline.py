@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 
 TABLES = (
     "raw.cdc_pulse_indicators",
+    "raw.reddit_posts",
     "raw.quarantine",
     "staging.stg_cdc__pulse_indicators",
     "marts.fct_signals",
@@ -40,19 +41,29 @@ def test_every_asset_is_materialized_and_every_check_passes(sample_pipeline):
 
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
     lines = sample_pipeline.result.progress.splitlines()
-    assert len(lines) == 4, lines  # extract, dbt, forecasts, dashboard
+    assert len(lines) == 5, lines  # extract (CDC, Reddit), dbt, forecasts, dashboard
     assert all(line.split()[0] == "ok" and " s " in line for line in lines), lines
-    extract_line = next(line for line in lines if "raw/cdc_pulse_indicators" in line)
-    assert "rows" in extract_line and "3 records quarantined" in extract_line
+    for raw_asset in ("raw/cdc_pulse_indicators", "raw/reddit_posts"):
+        extract_line = next(line for line in lines if raw_asset in line)
+        assert "rows" in extract_line and "3 records quarantined" in extract_line
 
 
 def test_tables_hold_the_sample_data(sample_build):
     workspace = sample_build
     loaded = workspace.count("raw.cdc_pulse_indicators")
-    quarantined = workspace.count("raw.quarantine")
-    (rows_in,) = workspace.query("select rows_in from raw.load_batches")[0]
+    quarantined = workspace.count("raw.quarantine where source = 'cdc_pulse'")
+    (rows_in,) = workspace.query("select rows_in from raw.load_batches where source = 'cdc_pulse'")[
+        0
+    ]
     assert quarantined == 3  # the generator's three deliberately malformed records
     assert rows_in == loaded + quarantined
+    # The Reddit sample: its own three malformed posts, every record accounted for.
+    posts = workspace.count("raw.reddit_posts")
+    assert 9_000 < posts < 11_000
+    assert workspace.count("raw.quarantine where source = 'reddit'") == 3
+    assert workspace.query("select rows_in from raw.load_batches where source = 'reddit'") == [
+        (posts + 3,)
+    ]
     gap_rows = workspace.count("raw.cdc_pulse_indicators where phase = '-1'")
     assert workspace.count("staging.stg_cdc__pulse_indicators") == loaded - gap_rows
     national = workspace.query(
@@ -93,8 +104,8 @@ def test_a_second_run_leaves_the_same_rows_and_reuses_every_forecast(
     assert again.success, again.describe()
     before = {table: sample_build.count(table) for table in TABLES}
     assert {table: workspace.count(table) for table in TABLES} == before
-    assert sample_build.count("raw.load_batches") == 1
-    assert workspace.count("raw.load_batches") == 3
+    assert sample_build.count("raw.load_batches where source = 'cdc_pulse'") == 1
+    assert workspace.count("raw.load_batches where source = 'cdc_pulse'") == 3
     for table in (
         "marts.fct_signals",
         "ml.forecasts",
@@ -115,10 +126,13 @@ def test_a_second_run_leaves_the_same_rows_and_reuses_every_forecast(
     assert "dbt not run: unchanged since run" in dbt_again, again.progress
     assert again.materialized == moved.materialized
     assert [e for e in again.check_evaluations if e["asset"].startswith("staging/")] == []
-    # The same sample is landed once; every load names that one file.
-    [landed] = (workspace.landing_dir / "cdc_pulse").iterdir()
-    paths = workspace.query("select distinct landing_path from raw.load_batches")
-    assert {Path(path).name for (path,) in paths} == {landed.name}
+    # The same sample is landed once per source; every load names that one file.
+    for source in ("cdc_pulse", "reddit"):
+        [landed] = (workspace.landing_dir / source).iterdir()
+        paths = workspace.query(
+            f"select distinct landing_path from raw.load_batches where source = '{source}'"
+        )
+        assert {Path(path).name for (path,) in paths} == {landed.name}
 
 
 def test_nothing_is_written_outside_the_data_folder(sample_pipeline):
@@ -126,14 +140,15 @@ def test_nothing_is_written_outside_the_data_folder(sample_pipeline):
     # The data folder, the Dagster home and the test harness's own run logs.
     assert {path.name for path in workspace.root.iterdir()} <= {"data", "dagster_home", "runs"}
     written = {path.name for path in workspace.data_dir.iterdir()}
-    assert {"landing", "warehouse"} <= written <= {"landing", "logs", "warehouse"}
+    # secrets/: the generated key of the Reddit author hashes (mode 0600, never committed).
+    assert {"landing", "warehouse"} <= written <= {"landing", "logs", "secrets", "warehouse"}
 
 
 def test_the_real_cdc_export_runs_end_to_end(real_pipeline_run):
     workspace, result = real_pipeline_run.workspace, real_pipeline_run.result
     assert result.success, result.describe()
     assert workspace.count("raw.cdc_pulse_indicators") == 16_794
-    assert workspace.count("raw.quarantine") == 0
+    assert workspace.count("raw.quarantine where source = 'cdc_pulse'") == 0
     assert workspace.count("staging.stg_cdc__pulse_indicators") == 16_092
     assert workspace.count("staging.stg_cdc__pulse_indicators where is_suppressed") == 5
     national = workspace.query(

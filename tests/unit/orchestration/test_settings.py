@@ -198,3 +198,53 @@ def test_the_minimum_batch_share_must_be_a_share(raw):
         load_settings({"MINDPULSE_MIN_BATCH_SHARE": raw})
     assert load_settings({"MINDPULSE_MIN_BATCH_SHARE": "0.75"}).min_batch_share == 0.75
     assert load_settings({}).min_batch_share == 0.9
+
+
+def test_reddit_settings_and_their_defaults(tmp_path):
+    from extract.reddit.live_source import DEFAULT_USER_AGENT
+
+    default = load_settings({})
+    assert default.reddit_subreddits == ("mentalhealth", "depression", "anxiety")
+    assert default.reddit_user_agent == DEFAULT_USER_AGENT
+    assert default.reddit_text_retention_days == 365
+    assert (default.reddit_client_id, default.reddit_author_key) == (None, None)
+    configured = load_settings(
+        {
+            "MINDPULSE_REDDIT_SUBREDDITS": " r/Anxiety, depression ,Anxiety",
+            "REDDIT_CLIENT_ID": "the-id",
+            "REDDIT_CLIENT_SECRET": "the-secret",
+            "MINDPULSE_REDDIT_AUTHOR_KEY": "the-author-key-0123",
+            "MINDPULSE_REDDIT_TEXT_RETENTION_DAYS": "30",
+        }
+    )
+    assert configured.reddit_subreddits == ("Anxiety", "depression")
+    assert configured.reddit_text_retention_days == 30
+    # Secrets never appear when Settings is printed or logged.
+    shown = repr(configured)
+    assert "the-secret" not in shown and "the-author-key" not in shown and "the-id" not in shown
+
+
+def test_the_reddit_file_may_be_a_folder_or_a_glob(tmp_path):
+    (tmp_path / "a.csv").write_text("title\n")
+    for value in (str(tmp_path), str(tmp_path / "*.csv"), str(tmp_path / "a.csv")):
+        settings = load_settings({"MINDPULSE_REDDIT_FILE": value})
+        assert settings.source_mode("reddit") == "file"
+        assert settings.source_mode("cdc_pulse") == "sample"
+    with pytest.raises(ConfigurationError, match=r"\*\.jsonl' matches no files"):
+        load_settings({"MINDPULSE_REDDIT_FILE": str(tmp_path / "*.jsonl")})
+    with pytest.raises(ConfigurationError, match="does not point to a readable file"):
+        load_settings({"MINDPULSE_CDC_PULSE_FILE": str(tmp_path)})  # folders: reddit only
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MINDPULSE_REDDIT_SUBREDDITS": "mental health"}, "comma-separated list of subreddit"),
+        ({"MINDPULSE_REDDIT_SUBREDDITS": ","}, "comma-separated list of subreddit"),
+        ({"MINDPULSE_REDDIT_TEXT_RETENTION_DAYS": "0"}, "positive whole number of days"),
+        ({"MINDPULSE_REDDIT_FILE": "/nonexistent/posts.csv"}, "does not point to a readable"),
+    ],
+)
+def test_bad_reddit_values_say_what_to_do(env, message):
+    with pytest.raises(ConfigurationError, match=message):
+        load_settings(env)

@@ -1,0 +1,115 @@
+"""raw.reddit_posts through the generic load: replace, never duplicate; replay; incremental."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import duckdb
+import pytest
+
+from extract.landing import land_payload
+from extract.raw_load import load_batch, newest_loaded
+from extract.reddit import extract_reddit
+from extract.reddit.extract import batch_from_payload
+from extract.reddit.prepare import expire_loaded_bodies
+from extract.reddit.records import RAW_CONTRACT
+from extract.replay import find_landed, replay_batch
+from tests.unit.extract.reddit.reddit_api import KEY
+
+NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def conn(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield connection
+    connection.close()
+
+
+def count(conn, sql: str) -> int:
+    return conn.execute(f"select count(*) from {sql}").fetchall()[0][0]
+
+
+def test_loading_the_same_file_twice_replaces_it(conn, tmp_path):
+    export = tmp_path / "posts.csv"
+    export.write_text(
+        "id,title,subreddit,created_utc,author,score\n"
+        + "".join(
+            f"p{i},Title {i},mentalhealth,{1714644000 + i * 60},someone,{i}\n" for i in range(30)
+        )
+        + "bad,Broken,mental health,1714644000,someone,1\n"
+    )
+    for run in range(2):
+        batch = extract_reddit(
+            "file", author_key=KEY, file_path=export, now=NOW + dt.timedelta(seconds=run)
+        )
+        loaded = load_batch(conn, batch, tmp_path / f"{run}.jsonl", RAW_CONTRACT)
+        assert loaded.accounting.balanced
+    assert count(conn, "raw.reddit_posts") == 30
+    assert count(conn, f"raw.reddit_posts where _batch_id = '{batch.batch_id}'") == 30
+    assert count(conn, "raw.quarantine") == 1  # the first load's quarantine went with its rows
+    assert loaded.guard.status == "passed"
+    assert conn.execute("describe raw.reddit_posts").fetchall()[0][:2] == ("post_id", "VARCHAR")
+
+
+def test_an_incremental_batch_keeps_the_posts_before_it(conn, tmp_path):
+    sample = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW)
+    load_batch(conn, sample, tmp_path / "a.jsonl", RAW_CONTRACT)
+    newest = newest_loaded(conn, RAW_CONTRACT, "raw", "sample")
+    assert newest == sample.rows["created_utc"].max()
+    assert newest_loaded(conn, RAW_CONTRACT, "raw", "live") is None
+    # The newest week again (a later fetch of the same posts): only that span is replaced.
+    last_week = sample.rows[sample.rows["created_week"] == sample.rows["created_week"].max()]
+    partial = dataclasses.replace(
+        sample,
+        batch_id="reddit-sample-20261126T000000000000Z-00000000",
+        rows=last_week,
+        quarantined=[],
+        records_in_payload=len(last_week),
+    )
+    load_batch(conn, partial, tmp_path / "b.jsonl", RAW_CONTRACT)
+    assert count(conn, "raw.reddit_posts") == len(sample.rows)
+    assert count(conn, "raw.quarantine") == 3  # the first batch still has rows: it keeps its own
+
+
+def test_replay_rebuilds_the_batch_from_the_landing_folder(conn, tmp_path):
+    batch = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW)
+    landing = land_payload(batch, tmp_path / "landing")
+    load_batch(conn, batch, landing.path, RAW_CONTRACT)
+    landed = find_landed(tmp_path / "landing", "reddit", "latest", conn)
+    replayed = replay_batch(landed, batch_from_payload)
+    assert (replayed.batch_id, replayed.mode) == (batch.batch_id, "sample")
+    assert replayed.content_version() == batch.content_version()
+    assert [q.reason for q in replayed.quarantined] == [q.reason for q in batch.quarantined]
+    conn.execute("delete from raw.reddit_posts")
+    loaded = load_batch(conn, replayed, landed.path, RAW_CONTRACT)
+    assert loaded.rows_loaded == len(batch.rows) and loaded.accounting.balanced
+
+
+def test_a_damaged_landing_line_is_quarantined_on_replay(tmp_path):
+    batch = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW)
+    lines = batch.payload.split(b"\n")
+    lines[4] = lines[4][:40]  # cut short
+    replayed = batch_from_payload(
+        "sample", b"\n".join(lines), ".jsonl", "x", batch.batch_id, max_bad_share=1
+    )
+    assert replayed.quarantined[0].row_number == 5
+    assert replayed.quarantined[0].reason.startswith("line 5 is not valid JSON")
+    assert replayed.records_in_payload == replayed.rows_in == batch.rows_in
+
+
+def test_loaded_bodies_expire_when_they_pass_the_retention(conn, tmp_path):
+    batch = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW)
+    load_batch(conn, batch, tmp_path / "a.jsonl", RAW_CONTRACT)
+    texts = count(conn, "raw.reddit_posts where body_state = 'text'")
+    assert texts > 0 and expire_loaded_bodies(conn, "raw", 365, NOW) == 0  # already applied
+    # 100 days later, the bodies of posts then older than 365 days go.
+    later = NOW + dt.timedelta(days=100)
+    cutoff = dt.datetime(2026, 3, 5)  # midnight of (2027-03-05 - 365 days)
+    due = count(conn, f"raw.reddit_posts where body_state = 'text' and created_utc < '{cutoff}'")
+    assert due > 0
+    assert expire_loaded_bodies(conn, "raw", 365, later) == due
+    assert count(conn, "raw.reddit_posts where body_state = 'text'") == texts - due
+    assert count(conn, "raw.reddit_posts where body_state = 'expired' and body is not null") == 0
+    assert expire_loaded_bodies(conn, "raw", 365, later) == 0

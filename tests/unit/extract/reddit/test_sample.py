@@ -1,0 +1,96 @@
+"""The generated Reddit sample: deterministic, realistic enough, scaled, exercising privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pandas as pd
+import pytest
+
+from extract.reddit import extract_reddit
+from extract.reddit.sample import WEEKS, expected_posts, generate_sample, sample_weeks
+from tests.unit.extract.reddit.reddit_api import KEY
+
+NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return extract_reddit("sample", author_key=KEY, now=NOW)
+
+
+def test_the_same_week_and_scale_give_the_same_bytes():
+    first = extract_reddit("sample", author_key=KEY, now=NOW)
+    later_that_day = extract_reddit("sample", author_key=KEY, now=NOW + dt.timedelta(hours=11))
+    assert first.payload == later_that_day.payload
+    assert first.content_version() == later_that_day.content_version()
+
+
+def test_weeks_two_runs_share_hold_the_same_posts():
+    """A week later the sample moves by one week; the weeks in common do not change, so the
+    incremental load replaces them with themselves and the guard sees no shrink."""
+    this_week = generate_sample(1, NOW)
+    next_week = generate_sample(1, NOW + dt.timedelta(days=7))
+    shared = sample_weeks(NOW + dt.timedelta(days=7))[0]
+    start = int(pd.Timestamp(shared).timestamp())
+    old = this_week[this_week["created_utc"].apply(lambda v: isinstance(v, int) and v >= start)]
+    new = next_week[next_week["id"].isin(old["id"])]
+    assert len(new) == len(old) > 9000
+    assert next_week["id"].is_unique
+
+
+def test_scale_one_is_about_ten_thousand_posts_over_two_years(batch):
+    rows = batch.rows
+    assert 9_000 <= len(rows) <= 11_000
+    assert len(sample_weeks(NOW)) == WEEKS == rows["created_week"].nunique()
+    assert rows["created_week"].max() == dt.date(2026, 11, 16)  # the last complete week
+    assert set(rows["subreddit"]) == {"mentalhealth", "depression", "Anxiety"}
+    assert rows["post_id"].is_unique and rows["post_id"].str.fullmatch("[a-z0-9]{7}").all()
+    assert set(rows["body_state"]) == {"text", "expired", "removed", "deleted", "empty"}
+    # Bodies older than the 365-day retention are gone, newer ones kept.
+    cutoff = pd.Timestamp("2025-11-25")
+    assert rows.loc[rows["created_utc"] < cutoff, "body"].isna().all()
+    assert (rows.loc[rows["created_utc"] >= cutoff, "body_state"] == "text").mean() > 0.85
+
+
+def test_the_three_malformed_posts_are_quarantined(batch):
+    reasons = [q.reason for q in batch.quarantined]
+    assert len(reasons) == 3
+    assert reasons[0].startswith("score 'about twenty' is not a whole number")
+    assert reasons[1].startswith("created_utc 'last Tuesday' is not a time")
+    assert reasons[2].startswith("subreddit 'mental health' is not a subreddit name")
+    assert batch.records_in_payload == batch.rows_in == len(batch.rows) + 3
+
+
+def test_weekly_volumes_have_seasons_and_shifts():
+    anxiety = [
+        expected_posts(dt.date(2025, 8, 25), "Anxiety"),
+        expected_posts(dt.date(2025, 9, 1), "Anxiety"),
+    ]
+    assert anxiety[1] / anxiety[0] == pytest.approx(1.33, rel=0.02)
+    winter = expected_posts(dt.date(2025, 1, 20), "depression")
+    summer = expected_posts(dt.date(2025, 7, 21), "depression")
+    assert winter / summer > 1.3
+
+
+def test_personal_data_in_generated_bodies_is_scrubbed(batch):
+    raw = generate_sample(1, NOW)
+    with_contact = raw["selftext"].str.contains("example.org|555-01|instagram.com", na=False)
+    assert with_contact.sum() > 50  # the privacy step has work to do
+    text = batch.payload.decode()
+    assert "example.org" not in text and "555-01" not in text and "instagram.com" not in text
+    assert not re.search(r"(?<![\w/])u/\w", text)
+    assert "[email]" in text and "[phone]" in text and "[url]" in text and "[username]" in text
+    authors = set(raw["author"].dropna())
+    assert not any(f'"{name}"' in text for name in authors)
+    assert "quiet_river" not in text
+
+
+@pytest.mark.parametrize(("scale", "low", "high"), [(0.1, 900, 1_100), (10, 90_000, 110_000)])
+def test_the_scale_sets_the_volume(scale, low, high):
+    start = time.perf_counter()
+    frame = generate_sample(scale, NOW)
+    assert low <= len(frame) <= high
+    assert time.perf_counter() - start < 30  # numpy, not a loop per post
