@@ -21,6 +21,7 @@ import re
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -67,8 +68,8 @@ _TOKEN = re.compile(r"[a-z][a-z']*[a-z]")
 class ThemeSettings:
     n_themes: int = 8
     window_weeks: int = 4
-    max_posts_per_cell: int = 1_000
-    fit_max_posts: int = 3_000
+    max_posts_per_cell: int = 500
+    fit_max_posts: int = 2_000
     max_features: int = 3_000
     min_df: int = 3
     max_df: float = 0.5
@@ -80,6 +81,7 @@ class ThemeSettings:
     excerpts: int = 3
     max_text_chars: int = 1_000  # of title + body per post: bounds tokenizing a long post
     max_iter: int = 300
+    tol: float = 1e-3  # themes need the ranking of terms, not the last digits of the factors
     random_state: int = 0
 
 
@@ -94,12 +96,18 @@ class ThemeRun:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case words of two letters or more, apostrophes dropped, stop words removed."""
+@cache
+def stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+    return frozenset(ENGLISH_STOP_WORDS) | DOMAIN_STOP_WORDS
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of two letters or more, apostrophes dropped, stop words removed."""
+    stop = stop_words()
     words = (w.replace("'", "") for w in _TOKEN.findall(text.lower().replace("\u2019", "'")))
-    return [w for w in words if w not in ENGLISH_STOP_WORDS and w not in DOMAIN_STOP_WORDS]
+    return [w for w in words if w not in stop]
 
 
 def build_themes(
@@ -144,12 +152,13 @@ def build_themes(
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)  # ConvergenceWarning at max_iter
         vocabulary = vectorizer.get_feature_names_out() if counts is not None else None
+        columns = {name: frame[name].to_numpy() for name in frame.columns}
+        cells = totals[["week", "subreddit", "week_posts"]].itertuples(index=False)
+        cell_posts = {(week, subreddit): int(n) for week, subreddit, n in cells}
         for week in weeks:
-            found = (
-                _week_themes(week, frame, counts, vocabulary, totals, settings)
-                if counts is not None
-                else None
-            )
+            found = None
+            if counts is not None:
+                found = _week_themes(week, columns, counts, vocabulary, cell_posts, settings)
             if found is None:
                 run.weeks_without_themes.append(str(pd.Timestamp(week).date()))
             else:
@@ -168,44 +177,55 @@ def build_themes(
 def _analysed_posts(
     posts: pd.DataFrame, sentiment: pd.DataFrame | None, settings: ThemeSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The posts to analyse, in a canonical order, and every week × community's post count."""
-    frame = pd.DataFrame(
+    """The posts to analyse, in a canonical order, and every week × community's post count.
+
+    The sample is drawn on the keys alone; text and scores are attached to the chosen rows
+    only (at a million posts, copying every body first costs more than the draw).
+    """
+    keys = pd.DataFrame(
         {
-            "post_id": posts["post_id"].astype(str),
-            "subreddit": posts["subreddit"].astype(str).str.lower(),
-            "week": pd.to_datetime(posts["created_week"]).astype("datetime64[ns]"),
-            "title": posts["title"].fillna("").astype(str),
-            "body": posts["body"].fillna("").astype(str),
+            "post_id": posts["post_id"].astype(str).to_numpy(),
+            "subreddit": posts["subreddit"].astype(str).str.lower().to_numpy(),
+            "week": pd.to_datetime(posts["created_week"]).to_numpy("datetime64[ns]"),
+            "row": np.arange(len(posts)),
         }
     )
+    # A fixed pseudo-random order per post: the sample of a crowded cell is the same every run.
+    keys["draw"] = pd.util.hash_pandas_object(keys["post_id"], index=False).to_numpy()
+    keys = keys.sort_values(["week", "subreddit", "draw", "post_id"], kind="stable")
+    cells = keys.groupby(["week", "subreddit"], sort=False)
+    totals = cells.size().rename("week_posts").reset_index()
+    frame = keys[cells.cumcount().to_numpy() < settings.max_posts_per_cell].reset_index(drop=True)
+    rows = frame.pop("row").to_numpy()
+    frame["title"] = posts["title"].to_numpy()[rows]
+    frame["body"] = posts["body"].to_numpy()[rows]
+    frame[["title", "body"]] = frame[["title", "body"]].fillna("").astype(str)
     if sentiment is not None and len(sentiment):
         scores = sentiment[["post_id", "compound"]].astype({"post_id": str})
-        scores = scores.sort_values("post_id", kind="stable").drop_duplicates("post_id")
-        frame = frame.merge(scores, on="post_id", how="left")
+        scores = scores.drop_duplicates("post_id").set_index("post_id")["compound"]
+        frame["compound"] = frame["post_id"].map(scores).astype(float)
     else:
         frame["compound"] = np.nan
-    # A fixed pseudo-random order per post: the sample of a crowded cell is the same every run.
-    frame["draw"] = pd.util.hash_pandas_object(frame["post_id"], index=False).to_numpy()
-    frame = frame.sort_values(["week", "subreddit", "draw", "post_id"], kind="stable")
-    totals = frame.groupby(["week", "subreddit"]).size().rename("week_posts").reset_index()
-    rank = frame.groupby(["week", "subreddit"]).cumcount()
-    frame = frame[rank < settings.max_posts_per_cell].reset_index(drop=True)
     return frame, totals
 
 
-def _week_themes(week, frame, counts, vocabulary, totals, settings) -> list[dict] | None:
-    """The theme rows of one week, or None when its window is too thin for a model."""
+def _week_themes(week, columns, counts, vocabulary, totals, settings) -> list[dict] | None:
+    """The theme rows of one week, or None when its window is too thin for a model.
+
+    ``columns`` are the analysed posts' columns as arrays, ``totals`` every week × community's
+    post count.
+    """
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    week_values = frame["week"].to_numpy()
+    week_values = columns["week"]
     start = week - np.timedelta64(7 * (settings.window_weeks - 1), "D")
     lo = np.searchsorted(week_values, start, side="left")
     hi = np.searchsorted(week_values, week, side="right")
     window = np.arange(lo, hi)
     if len(window) < settings.min_window_posts:
         return None
-    draws = frame["draw"].to_numpy()[window]
+    draws = columns["draw"][window]
     sample = np.sort(window[np.argsort(draws, kind="stable")[: settings.fit_max_posts]])
     x_sample = counts[sample]
     df = np.asarray((x_sample > 0).sum(axis=0)).ravel()
@@ -221,57 +241,56 @@ def _week_themes(week, frame, counts, vocabulary, totals, settings) -> list[dict
         init="nndsvda",
         random_state=settings.random_state,
         max_iter=settings.max_iter,
+        tol=settings.tol,
     ).fit(tfidf.transform(x_sample[:, keep]))
 
-    def assign(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if len(rows) == 0:
-            return np.empty(0, int), np.empty(0)
-        weights = model.transform(tfidf.transform(counts[rows][:, keep]))
-        theme = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
-        return theme, weights.max(axis=1)
-
-    this_week = np.arange(np.searchsorted(week_values, week, side="left"), hi)
+    # The previous week's posts and this week's, assigned in one pass (they are adjacent).
     previous = week - np.timedelta64(7, "D")
-    prev_rows = np.arange(*np.searchsorted(week_values, [previous, week], side="left"))
-    theme, weight = assign(this_week)
-    prev_theme, _ = assign(prev_rows)
+    first_prev, first = np.searchsorted(week_values, [previous, week], side="left")
+    weights = model.transform(tfidf.transform(counts[first_prev:hi][:, keep]))
+    assigned = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
+    theme, weight = assigned[first - first_prev :], weights.max(axis=1)[first - first_prev :]
+    prev_theme = assigned[: first - first_prev]
 
     # Theme 1 is the week's largest; ties by their terms, so the numbering is reproducible.
     terms = [_top_terms(model.components_[t], vocabulary[keep], settings) for t in range(n_themes)]
     sizes = np.bincount(theme[theme >= 0], minlength=n_themes)
     order = sorted(range(n_themes), key=lambda t: (-sizes[t], terms[t]))
-    number = {t: rank + 1 for rank, t in enumerate(order)}
 
-    week_frame = frame.iloc[this_week].assign(theme=theme, weight=weight)
-    prev_frame = frame.iloc[prev_rows].assign(theme=prev_theme)
-    cell_totals = totals.set_index(["week", "subreddit"])["week_posts"]
+    # Plain arrays from here: a week has up to communities × themes cells to aggregate.
+    subreddits = columns["subreddit"][first:hi]
+    prev_subreddits = columns["subreddit"][first_prev:first]
     rows = []
-    for subreddit, cell in week_frame.groupby("subreddit", sort=True):
-        week_posts = int(cell_totals[(week, subreddit)])
-        prev_cell = prev_frame[prev_frame["subreddit"] == subreddit]
-        prev_posts = int(cell_totals.get((previous, subreddit), 0))
-        for t in order:
-            members = cell[cell["theme"] == t]
+    for subreddit in sorted(set(subreddits)):
+        cell = np.flatnonzero(subreddits == subreddit)  # positions within this week
+        prev_cell = prev_theme[prev_subreddits == subreddit]
+        week_posts = totals[(pd.Timestamp(week), subreddit)]
+        for rank, t in enumerate(order, start=1):
+            members = cell[theme[cell] == t]
             if len(members) < settings.min_theme_posts:
                 continue
             share = len(members) / len(cell)
-            prev_share = (prev_cell["theme"] == t).mean() if len(prev_cell) else np.nan
+            scores = columns["compound"][first + members]
+            scores = scores[~np.isnan(scores)]
             rows.append(
                 {
                     "week": pd.Timestamp(week).date(),
                     "subreddit": subreddit,
-                    "theme": number[t],
+                    "theme": rank,
                     "top_terms": ", ".join(terms[t]),
                     "n_posts": int(round(share * week_posts)),
                     "share": round(share, 4),
-                    "mean_sentiment": round(float(members["compound"].mean()), 4)
-                    if members["compound"].notna().any()
-                    else np.nan,
-                    "excerpts": json.dumps(_excerpts(members, settings), ensure_ascii=False),
+                    "mean_sentiment": round(float(scores.mean()), 4) if len(scores) else np.nan,
+                    "excerpts": json.dumps(
+                        _excerpts(first + members, weight[members], columns, settings),
+                        ensure_ascii=False,
+                    ),
                     "week_posts": week_posts,
                     "sampled": week_posts > settings.max_posts_per_cell,
-                    "prev_share": round(float(prev_share), 4) if len(prev_cell) else np.nan,
-                    "prev_week_posts": prev_posts,
+                    "prev_share": round(float((prev_cell == t).mean()), 4)
+                    if len(prev_cell)
+                    else np.nan,
+                    "prev_week_posts": totals.get((pd.Timestamp(previous), subreddit), 0),
                 }
             )
     return rows
@@ -282,14 +301,16 @@ def _top_terms(component: np.ndarray, vocabulary: np.ndarray, settings: ThemeSet
     return [str(vocabulary[i]) for i in order[: settings.top_terms] if component[i] > 0]
 
 
-def _excerpts(members: pd.DataFrame, settings: ThemeSettings) -> list[str]:
-    """The theme's most typical posts, scrubbed and cut; no two alike."""
-    ranked = members.sort_values(["weight", "post_id"], ascending=[False, True], kind="stable")
+def _excerpts(rows: np.ndarray, weights: np.ndarray, columns: dict, settings) -> list[str]:
+    """The theme's most typical posts (highest weight, ties by post id), scrubbed and cut."""
+    post_ids = columns["post_id"]
+    ranked = sorted(range(len(rows)), key=lambda i: (-weights[i], post_ids[rows[i]]))
     chosen: list[str] = []
-    for title, body in zip(ranked["title"], ranked["body"], strict=True):
+    for i in ranked:
+        title, body = columns["title"][rows[i]], columns["body"][rows[i]]
         text = " ".join(f"{title} — {body}".split()) if body else " ".join(title.split())
         excerpt = scrubbed_excerpt(text)
-        if excerpt and excerpt not in chosen:
+        if excerpt and excerpt not in chosen:  # no two alike (cross-posts)
             chosen.append(excerpt)
         if len(chosen) == settings.excerpts:
             break
