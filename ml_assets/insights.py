@@ -84,84 +84,74 @@ def summarize_themes(
     ordered = themes.sort_values(
         ["week", "subreddit", "theme"], ascending=[False, True, True], kind="stable"
     ).to_dict("records")
-    summaries: list[tuple[str, str, str]] = []  # (summary, generator, input_hash)
     run = InsightRun(insights=pd.DataFrame(), new_cache=pd.DataFrame(columns=LLM_CACHE_COLUMNS))
-    errors: Counter[str] = Counter()
-    new_cache: list[dict] = []
-
+    stamp = {"run_id": run_id, "created_at": created_at}
     if gemini is None:
         summaries = [
             (deterministic_summary(t), DETERMINISTIC, deterministic_hash(t)) for t in ordered
         ]
     else:
-        prompts = [theme_prompt(t) for t in ordered]
-        keys = [request_hash(gemini.model, prompt) for prompt in prompts]
-        stored = cached(sorted(set(keys))) if cached and keys else {}
-        failures_in_a_row = 0
-        for theme, prompt, key in zip(ordered, prompts, keys, strict=True):
-            if key in stored:
-                run.cache_hits += 1
-                summaries.append((stored[key], f"cache:{gemini.generator}", key))
-                continue
-            fallback = deterministic_summary(theme)
-            if run.llm_calls >= gemini.max_calls:
-                summaries.append((fallback, CALL_CAP, deterministic_hash(theme)))
-                continue
-            if failures_in_a_row >= MAX_CONSECUTIVE_FAILURES:
-                errors[f"not called after {MAX_CONSECUTIVE_FAILURES} failed calls in a row"] += 1
-                summaries.append((fallback, GEMINI_ERROR, deterministic_hash(theme)))
-                continue
-            if client is None:
-                client = make_client(gemini)
-            run.llm_calls += 1
-            try:
-                text = generate(
-                    client,
-                    gemini,
-                    system=SYSTEM_INSTRUCTION,
-                    prompt=prompt,
-                    settings=GENERATION_SETTINGS,
-                )
-            except GeminiCallFailed as error:
-                failures_in_a_row += 1
-                errors[str(error)] += 1
-                logger.warning("Gemini summary failed, deterministic one used: %s", error)
-                summaries.append((fallback, GEMINI_ERROR, deterministic_hash(theme)))
-                continue
-            failures_in_a_row = 0
-            text = clean_summary(text)
-            stored[key] = text  # two rows with one request cost one call
-            new_cache.append(
-                {
-                    "input_hash": key,
-                    "generator": gemini.generator,
-                    "prompt_version": PROMPT_VERSION,
-                    "summary": text,
-                    "run_id": run_id,
-                    "created_at": created_at,
-                }
-            )
-            summaries.append((text, gemini.generator, key))
-
+        summaries = _gemini_summaries(ordered, gemini, cached, client, run, stamp)
     rows = [
         {
             **{column: theme[column] for column in REDDIT_INSIGHT_COLUMNS if column in theme},
             "summary": summary,
             "generator": generator,
             "input_hash": input_hash,
-            "run_id": run_id,
-            "created_at": created_at,
+            **stamp,
         }
         for theme, (summary, generator, input_hash) in zip(ordered, summaries, strict=True)
     ]
     insights = pd.DataFrame(rows, columns=list(REDDIT_INSIGHT_COLUMNS))
-    run.insights = insights.sort_values(["week", "subreddit", "theme"], kind="stable").reset_index(
-        drop=True
-    )
-    run.new_cache = pd.DataFrame(new_cache, columns=list(LLM_CACHE_COLUMNS))
+    run.insights = insights.sort_values(["week", "subreddit", "theme"], kind="stable")
+    run.insights = run.insights.reset_index(drop=True)
     run.generators = dict(sorted(Counter(g for _, g, _ in summaries).items()))
-    run.errors = dict(errors)
     return run
+
+
+def _gemini_summaries(ordered, gemini: GeminiConfig, cached, client, run: InsightRun, stamp):
+    """(summary, generator, input_hash) per theme; counts calls, hits and errors on ``run``."""
+    prompts = [theme_prompt(t) for t in ordered]
+    keys = [request_hash(gemini.model, prompt) for prompt in prompts]
+    stored = cached(sorted(set(keys))) if cached and keys else {}
+    summaries: list[tuple[str, str, str]] = []
+    errors: Counter[str] = Counter()
+    new_cache: list[dict] = []
+    failures_in_a_row = 0
+    for theme, prompt, key in zip(ordered, prompts, keys, strict=True):
+        if key in stored:
+            run.cache_hits += 1
+            summaries.append((stored[key], f"cache:{gemini.generator}", key))
+            continue
+        fallback = (deterministic_summary(theme), deterministic_hash(theme))
+        if run.llm_calls >= gemini.max_calls:
+            summaries.append((fallback[0], CALL_CAP, fallback[1]))
+            continue
+        if failures_in_a_row >= MAX_CONSECUTIVE_FAILURES:
+            errors[f"not called after {MAX_CONSECUTIVE_FAILURES} failed calls in a row"] += 1
+            summaries.append((fallback[0], GEMINI_ERROR, fallback[1]))
+            continue
+        client = client or make_client(gemini)
+        run.llm_calls += 1
+        try:
+            text = generate(
+                client, gemini, system=SYSTEM_INSTRUCTION, prompt=prompt,
+                settings=GENERATION_SETTINGS,
+            )  # fmt: skip
+        except GeminiCallFailed as error:
+            failures_in_a_row += 1
+            errors[str(error)] += 1
+            logger.warning("Gemini summary failed, deterministic one used: %s", error)
+            summaries.append((fallback[0], GEMINI_ERROR, fallback[1]))
+            continue
+        failures_in_a_row = 0
+        stored[key] = text = clean_summary(text)  # a second row with this request: no call
+        new_cache.append({"input_hash": key, "generator": gemini.generator,
+                          "prompt_version": PROMPT_VERSION, "summary": text, **stamp})  # fmt: skip
+        summaries.append((text, gemini.generator, key))
+    run.new_cache = pd.DataFrame(new_cache, columns=list(LLM_CACHE_COLUMNS))
+    run.errors = dict(errors)
+    return summaries
 
 
 def deterministic_summary(theme: Mapping) -> str:
