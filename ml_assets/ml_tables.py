@@ -110,7 +110,7 @@ def write_ml_tables(
     try:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in tables.items():
-            written[name] = _replace_table(conn, schema, name, frame)
+            written[name] = replace_table(conn, schema, name, ML_TABLES[name], frame)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -118,10 +118,17 @@ def write_ml_tables(
     return written
 
 
-def _replace_table(
-    conn: duckdb.DuckDBPyConnection, schema: str, name: str, frame: pd.DataFrame
+def replace_table(
+    conn: duckdb.DuckDBPyConnection,
+    schema: str,
+    name: str,
+    columns: dict[str, str],
+    frame: pd.DataFrame,
 ) -> int:
-    columns = ML_TABLES[name]
+    """Recreate ``schema.name`` from its contract's DDL and fill it with ``frame``.
+
+    The caller owns the transaction (and the schema's existence).
+    """
     table = f"{schema}.{name}"
     ddl = ", ".join(f"{col} {typ}" for col, typ in columns.items())
     conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
@@ -150,7 +157,7 @@ def read_stored_results(
     conn.register("_mindpulse_wanted_hashes", wanted)
     try:
         for name, columns in ML_TABLES.items():
-            if _columns(conn, schema, name) != list(columns):
+            if table_columns(conn, schema, name) != list(columns):
                 return {name: empty_table(name) for name in ML_TABLES}
             stored[name] = conn.execute(
                 f"select t.* from {schema}.{name} as t "
@@ -161,7 +168,8 @@ def read_stored_results(
     return stored
 
 
-def _columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+def table_columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """The table's column names in order; empty when it does not exist."""
     rows = conn.execute(
         "select column_name from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ml_assets.gemini import DEFAULT_MAX_CALLS, DEFAULT_MODEL
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
@@ -52,6 +54,9 @@ SOURCES = tuple(SOURCE_FILE_VARIABLES)
 # The completeness guard's default: a batch needs this share of the previous one's rows.
 DEFAULT_MIN_BATCH_SHARE = 0.9
 _ALL_SOURCES = ("all", "1", "true", "yes")
+
+# LLM summaries of Reddit themes: off (deterministic summaries) or gemini (needs a key).
+LLM_MODES = ("off", "gemini")
 
 Warehouse = Literal["duckdb", "snowflake"]
 SourceMode = Literal["sample", "live", "file"]
@@ -99,6 +104,12 @@ class Settings:
     landing_retention_days: int = DEFAULT_LANDING_RETENTION_DAYS
     # How long a run waits for the writer slot before it gives up (orchestration/writer_slot.py).
     writer_wait_seconds: int = DEFAULT_WRITER_WAIT_SECONDS
+    # Reddit insight summaries: 'gemini' calls Gemini (at most llm_max_calls new calls a run,
+    # cached answers are free); 'off' writes deterministic summaries.
+    llm: Literal["off", "gemini"] = "off"
+    gemini_api_key: str | None = field(default=None, repr=False)
+    gemini_model: str = DEFAULT_MODEL
+    llm_max_calls: int = DEFAULT_MAX_CALLS
 
     @property
     def landing_dir(self) -> Path:
@@ -158,6 +169,48 @@ def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit
             f"{name}={raw!r} must be a positive whole number of {unit}, such as {default}."
         )
     return value
+
+
+def _count_from_env(env: Mapping[str, str], name: str, default: int, meaning: str) -> int:
+    """A whole number >= 0."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be a whole number of 0 or more, such as {default} ({meaning})."
+        )
+    return value
+
+
+def _llm_from_env(env: Mapping[str, str]) -> dict:
+    """MINDPULSE_LLM and what it needs; the key is checked only when an LLM is asked for."""
+    mode = env.get("MINDPULSE_LLM", "off").strip().lower() or "off"
+    if mode not in LLM_MODES:
+        raise ConfigurationError(
+            f"MINDPULSE_LLM={mode!r} is not supported; use one of {LLM_MODES}."
+        )
+    key = env.get("GEMINI_API_KEY", "").strip() or None
+    if mode == "gemini" and key is None:
+        raise ConfigurationError(
+            "MINDPULSE_LLM=gemini needs GEMINI_API_KEY (a Gemini API key from Google AI "
+            "Studio); set it, or unset MINDPULSE_LLM for deterministic summaries."
+        )
+    return {
+        "llm": mode,
+        "gemini_api_key": key,
+        "gemini_model": env.get("MINDPULSE_GEMINI_MODEL", "").strip() or DEFAULT_MODEL,
+        "llm_max_calls": _count_from_env(
+            env,
+            "MINDPULSE_LLM_MAX_CALLS",
+            DEFAULT_MAX_CALLS,
+            "new LLM calls per run; 0 uses cached answers only",
+        ),
+    }
 
 
 def _share_from_env(env: Mapping[str, str], name: str, default: float) -> float:
@@ -314,4 +367,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         writer_wait_seconds=_positive_int_from_env(
             env, "MINDPULSE_WRITER_WAIT_SECONDS", DEFAULT_WRITER_WAIT_SECONDS, "seconds"
         ),
+        **_llm_from_env(env),
     )
