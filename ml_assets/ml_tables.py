@@ -223,10 +223,12 @@ def write_post_sentiment(
             conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
         conn.register("_mindpulse_post_sentiment_scored", scored)
         conn.register("_mindpulse_post_sentiment_keep", keep_frame)
+        # Casts: pandas gives an empty frame's columns no text type.
         conn.execute(
             f"DELETE FROM {table} WHERE post_id IN "
-            "(SELECT post_id FROM _mindpulse_post_sentiment_scored) "
-            "OR post_id NOT IN (SELECT post_id FROM _mindpulse_post_sentiment_keep)"
+            "(SELECT CAST(post_id AS VARCHAR) FROM _mindpulse_post_sentiment_scored) "
+            "OR post_id NOT IN "
+            "(SELECT CAST(post_id AS VARCHAR) FROM _mindpulse_post_sentiment_keep)"
         )
         conn.execute(f"INSERT INTO {table} SELECT {casts} FROM _mindpulse_post_sentiment_scored")
         [(rows,)] = conn.execute(f"SELECT count(*) FROM {table}").fetchall()

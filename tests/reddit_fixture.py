@@ -19,7 +19,7 @@ depend on VADER's scores.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -55,6 +55,34 @@ SENTIMENT_LABELS = {
     "p014": "negative",
 }
 _COMPOUND = {"negative": -0.6, "neutral": 0.0, "positive": 0.6}
+
+# The fixture's weekly signals in marts.fct_signals once both batches are in: every community and
+# week before the newest week (2024-05-20, which has not ended), worked out by hand from the
+# latest scrapes in the CSV and the labels above.
+# (community, week, posts, median score, comments per post, % negative)
+EXPECTED_WEEKS = [
+    ("anxiety", "2024-04-29", 1, 7.0, 2.0, 100.0),
+    ("anxiety", "2024-05-06", 1, 30.0, 5.0, 0.0),
+    ("anxiety", "2024-05-13", 1, 1.0, 3.0, 100.0),
+    ("depression", "2024-04-29", 1, 0.0, 0.0, 100.0),
+    ("depression", "2024-05-06", 1, 2.0, 11.0, 100.0),
+    ("depression", "2024-05-13", 0, None, None, None),  # no post that week: 0 posts, no rest
+    ("mentalhealth", "2024-04-29", 3, 25.0, 9.0, 100.0 / 3),
+    ("mentalhealth", "2024-05-06", 2, 10.0, 6.0, 50.0),
+    ("mentalhealth", "2024-05-13", 1, 4.0, 20.0, 0.0),
+]
+SIGNALS = ("posts_per_week", "median_score", "comments_per_post", "negative_post_share")
+
+
+def expected_signals() -> list[tuple]:
+    """(signal, community, period_start, period_end, value) of EXPECTED_WEEKS, sorted."""
+    rows = []
+    for community, week, *values in EXPECTED_WEEKS:
+        start = date.fromisoformat(week)
+        for signal, value in zip(SIGNALS, values, strict=True):
+            if value is not None:
+                rows.append((signal, community, start, start + timedelta(days=6), value))
+    return sorted(rows)
 
 
 def fixture_rows(*batch_ids: str) -> pd.DataFrame:
@@ -106,6 +134,14 @@ def load_fixture(path: Path, *batch_ids: str, sentiment: bool = True) -> None:
         load_reddit_posts(conn, rows)
         if sentiment:
             write_fixture_sentiment(conn, sorted(set(rows["post_id"])))
+
+
+def create_empty_tables(path: Path) -> None:
+    """raw.reddit_posts and ml.post_sentiment, empty: a warehouse without Reddit posts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as conn:
+        create_raw_table(conn)
+        create_empty_sentiment(conn)
 
 
 def sentiment_frame(post_ids: list[str]) -> pd.DataFrame:

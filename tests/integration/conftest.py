@@ -33,3 +33,10 @@ def real_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
 def truncated_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
     """A copy of the real build, then its export cut short: refused, then accepted."""
     return pipeline_runs.result("truncated")
+
+
+@pytest.fixture(scope="session")
+def reddit_pipeline_run(pipeline_runs) -> FinishedRun:
+    """A copy of the sample build, then the Reddit fixture's two batches, one run each, and a
+    run with nothing new."""
+    return pipeline_runs.result("reddit")
