@@ -36,6 +36,7 @@ import duckdb
 from extract.cdc_pulse import generate_sample_csv
 from orchestration.settings import PROJECT_ROOT
 from tests.real_data import CDC_EXPORT
+from tests.reddit_fixture import BATCH_1, BATCH_2, load_fixture
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
 BACKGROUND_THREADS = 2
@@ -269,6 +270,21 @@ def _blocked(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(bad_export)))
 
 
+def _reddit(runs: PipelineRuns) -> FinishedRun:
+    """A copy of the sample build with the Reddit fixture's first batch in raw.reddit_posts, then
+    its second batch, then nothing new: three runs (tests/reddit_fixture.py)."""
+    sample = runs.result("sample").workspace
+    workspace = sample.copy_to(runs.root / "reddit")
+    load_fixture(workspace.warehouse, BATCH_1, sentiment=False)
+    first = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
+    after_first = workspace.query("select * from marts.fct_reddit_posts order by post_id")
+    load_fixture(workspace.warehouse, BATCH_2, sentiment=False)
+    second = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
+    again = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
+    facts = {"first": first, "posts_after_first": after_first}
+    return FinishedRun(workspace, again, previous=second, facts=facts)
+
+
 def _real(runs: PipelineRuns) -> FinishedRun:
     """The real CDC export (file mode), end to end in a fresh workspace."""
     workspace = Workspace(runs.root / "real")
@@ -325,9 +341,16 @@ RUNS: dict[str, Callable[[PipelineRuns], FinishedRun]] = {
     "blocked": _blocked,
     "second": _second,
     "truncated": _truncated,
+    "reddit": _reddit,
 }
 # Run -> the run whose workspace it copies.
-COPIES = {"blocked": "sample", "second": "sample", "faults": "sample", "truncated": "real"}
+COPIES = {
+    "blocked": "sample",
+    "second": "sample",
+    "faults": "sample",
+    "truncated": "real",
+    "reddit": "sample",
+}
 # Runs that need the real export (../shared); left out when it is absent.
 REAL_EXPORT_RUNS = {"real", "truncated"}
 # Fixture -> the runs it waits for.
@@ -338,6 +361,7 @@ RUN_FIXTURES: dict[str, tuple[str, ...]] = {
     "real_pipeline_run": ("real",),
     "truncated_pipeline_run": ("real", "truncated"),
     "fault_chain": ("sample", "faults"),
+    "reddit_pipeline_run": ("sample", "reddit"),
 }
 RUN_ORDER = tuple(RUNS)
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.dbt.dbt_harness import REAL_EXPORT, DbtRun, load_raw, query, run_dbt
 from tests.real_data import missing_reason
+from tests.reddit_fixture import create_empty_tables
 
 pytestmark = pytest.mark.skipif(
     not REAL_EXPORT.is_file(),
@@ -20,6 +21,8 @@ def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtR
     root = tmp_path_factory.mktemp("dbt_real")
     path = root / "warehouse" / "mindpulse.duckdb"
     load_raw(path, root / "landing", "file", file_path=REAL_EXPORT)
+    # No Reddit posts: the tables dbt reads exist, empty, as a CDC-only warehouse has them.
+    create_empty_tables(path)
     return path, run_dbt(["build"], duckdb_path=path, work_dir=root)
 
 
@@ -40,6 +43,7 @@ def test_staging_keeps_every_collected_row(real_warehouse):
         "from staging.stg_cdc__pulse_indicators",
     ) == [(16_092, 5, 5)]
     assert query(path, "select count(*) from marts.fct_signals") == [(16_092 - 5,)]
+    assert query(path, "select count(*) from marts.fct_reddit_posts") == [(0,)]
 
 
 def test_national_series_have_72_periods(real_warehouse):

@@ -41,7 +41,17 @@ def test_every_asset_is_materialized_and_every_check_passes(sample_pipeline):
 
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
     lines = sample_pipeline.result.progress.splitlines()
-    assert len(lines) == 5, lines  # extract (CDC, Reddit), dbt, forecasts, dashboard
+    # One line per step: extract (the Reddit one a placeholder until its extract is merged),
+    # dbt, sentiment, the dbt models that read it, forecasts, dashboard.
+    assert [line.split()[1] for line in lines] == [
+        "raw__cdc_pulse_indicators",
+        "raw__reddit_posts",
+        "mindpulse_dbt",
+        "ml__post_sentiment",
+        "mindpulse_dbt_after_ml",
+        "signal_forecasts",
+        "dashboard__mindpulse_dashboard",
+    ], lines
     assert all(line.split()[0] == "ok" and " s " in line for line in lines), lines
     for raw_asset in ("raw/cdc_pulse_indicators", "raw/reddit_posts"):
         extract_line = next(line for line in lines if raw_asset in line)
