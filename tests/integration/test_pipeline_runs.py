@@ -28,6 +28,6 @@ def test_whole_modules_move_behind_the_last_run_they_wait_for():
     )
     assert ranks == {
         "tests/unit/test_a.py": 0,
-        "tests/integration/test_p.py": 4,
-        "tests/integration/test_b.py": 3,
+        "tests/integration/test_p.py": 5,
+        "tests/integration/test_b.py": 4,
     }
