@@ -23,7 +23,6 @@ from tests.unit.orchestration.run_fixtures import (
     add_run,
     dead_process,
     hold_writer_slot,
-    make_instance,
     status,
     writer_slot_holders,
 )
@@ -32,8 +31,8 @@ FAILURE, STARTED = dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.STARTED
 
 
 @pytest.fixture
-def instance(tmp_path):
-    with make_instance(tmp_path / "dagster_home") as instance:
+def instance(dagster_home):
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         yield instance
 
 
