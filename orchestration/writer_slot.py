@@ -94,14 +94,12 @@ class BoundedSlotWait(InstanceConcurrencyContext):
         dagster_run: dg.DagsterRun,
         wait_seconds: float,
         report: Report,
-        clock: Callable[[], float] = time.monotonic,
     ):
         super().__init__(instance, dagster_run)
         self._instance_ref = instance
         self._own_run_id = dagster_run.run_id
         self._wait_seconds = wait_seconds
         self._report = report
-        self._clock = clock
         self._waiting_since: dict[str, float] = {}
         self._next_recovery = 0.0
 
@@ -114,7 +112,7 @@ class BoundedSlotWait(InstanceConcurrencyContext):
         if super().claim(concurrency_key, step_key, step_priority):
             self._waiting_since.pop(step_key, None)
             return True
-        now = self._clock()
+        now = time.monotonic()
         if step_key not in self._waiting_since:
             self._waiting_since[step_key] = now
             holders = describe_holders(slot_holders(self._instance_ref, concurrency_key))
@@ -133,10 +131,12 @@ class BoundedSlotWait(InstanceConcurrencyContext):
         return False
 
     def _give_up(self, pool: str, step_key: str) -> None:
-        holders = describe_holders(slot_holders(self._instance_ref, pool))
+        holders = slot_holders(self._instance_ref, pool)
+        # A holder whose process is gone from this machine would have been recovered by now.
+        why = " (its process is running, or not on this machine)" if holders else ""
         message = (
-            f"gave up after waiting {self._wait_seconds:.0f} s for the {pool} slot, {holders} "
-            "(its process is running, or not on this machine, so it was not recovered). "
+            f"gave up after waiting {self._wait_seconds:.0f} s for the {pool} slot, "
+            f"{describe_holders(holders)}{why}. "
             "If that run is still working, let it finish and run again; if it is stuck, "
             "terminate it in the Dagster UI (make dev, Runs) and free its slot there "
             "(Deployment > Concurrency). MINDPULSE_WRITER_WAIT_SECONDS sets how long to wait."
@@ -145,7 +145,8 @@ class BoundedSlotWait(InstanceConcurrencyContext):
         raise WriterSlotWaitError(f"{step_key} {message}")
 
     def interval_to_next_pending_claim_check(self) -> float:
-        # Dagster's returns min(0, ...), so the executor loop would never sleep. Sleeping a
-        # fixed short time keeps the process idle while waiting and still notices an
-        # interrupt, the time limit and a freed slot within a second.
+        # Dagster's returns min(0, ...), so the executor loop would never sleep. A short fixed
+        # sleep keeps the process idle and still notices an interrupt or the time limit within
+        # half a second; Dagster's back-off (1 s growing to 15 s) decides when `claim` asks the
+        # database again.
         return POLL_SECONDS if self.has_pending_claims() else 0.0

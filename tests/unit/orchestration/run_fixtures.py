@@ -1,28 +1,20 @@
 """Dagster instances, runs and processes for the recovery and slot tests: all real.
 
-Runs are added to a real instance (the project's instance settings, pool limit 1) in the state
-a killed process leaves them; their processes are real ones, alive or killed.
+Runs are added to a real instance (the `dagster_home` fixture: the project's instance settings,
+pool limit 1) in the state a killed process leaves them; their processes are real ones, alive
+or killed.
 """
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import uuid
-from pathlib import Path
 
 import dagster as dg
 
 from orchestration.resources import WAREHOUSE_POOL
-from orchestration.run_pipeline import INSTANCE_CONFIG
 from orchestration.run_processes import RunProcess, process_start, process_tags
-
-
-def make_instance(home: Path) -> dg.DagsterInstance:
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(INSTANCE_CONFIG, home / "dagster.yaml")
-    return dg.DagsterInstance.from_config(str(home))
 
 
 def dead_process() -> RunProcess:

@@ -23,7 +23,6 @@ from tests.unit.orchestration.run_fixtures import (
     add_run,
     dead_process,
     hold_writer_slot,
-    make_instance,
     status,
     writer_slot_holders,
 )
@@ -32,8 +31,8 @@ FAILURE, STARTED = dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.STARTED
 
 
 @pytest.fixture
-def instance(tmp_path):
-    with make_instance(tmp_path / "dagster_home") as instance:
+def instance(dagster_home):
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         yield instance
 
 
@@ -51,13 +50,20 @@ def test_a_reused_pid_is_not_the_run_s_process():
     assert is_gone(RunProcess(me.pid, me.host, start=me.start.split(":")[0] + ":1"))
 
 
+def _state(pid: int) -> str:
+    return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+
+
 def test_a_killed_process_nobody_has_reaped_is_gone():
     child = subprocess.Popen(["sleep", "60"])
     process = RunProcess(child.pid, socket.gethostname(), process_start(child.pid))
     child.kill()
     try:
-        time.sleep(0.2)  # a zombie until wait() reaps it
-        assert os.path.exists(f"/proc/{child.pid}")
+        # Dead but not reaped: a zombie until wait(). Dying takes a moment on a busy machine.
+        deadline = time.monotonic() + 30
+        while _state(child.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _state(child.pid) == "Z"
         assert is_gone(process)
     finally:
         child.wait()
