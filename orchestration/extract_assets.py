@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from extract.accounting import AccountingError
 from extract.batch import ExtractBatch
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.extract import batch_from_payload as rebuild_cdc_pulse
@@ -20,7 +21,7 @@ from extract.completeness import ShrinkPolicy
 from extract.contract import RawTableContract
 from extract.landing import Landing, land_payload, prune_landing
 from extract.privacy import scrub_text
-from extract.raw_load import AccountingError, LoadResult, load_batch
+from extract.raw_load import LoadResult, load_batch
 from extract.replay import LATEST, RebuildBatch, find_landed, replay_batch
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import RAW_SCHEMA, Settings
