@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from extract.accounting import Accounting, account
 from extract.batch import ExtractBatch, ExtractError, utc_now_naive
 from extract.completeness import GuardOutcome, ShrinkPolicy, batch_window, check_completeness
 from extract.contract import RawTableContract
@@ -65,29 +66,6 @@ LOAD_BATCHES_COLUMNS = (
     ("rows_quarantined", "INTEGER"),
     ("loaded_at", "TIMESTAMP"),
 )
-
-
-@dataclass(frozen=True)
-class Accounting:
-    """Every record of the payload is either in the raw table or in raw.quarantine."""
-
-    records_in_payload: int  # counted without the parser (ExtractBatch.counted_by says how)
-    counted_by: str
-    rows_in_raw: int  # what the warehouse holds for the batch, counted after the insert
-    rows_in_quarantine: int
-
-    @property
-    def balanced(self) -> bool:
-        return self.records_in_payload == self.rows_in_raw + self.rows_in_quarantine
-
-
-class AccountingError(ExtractError):
-    """Records went missing (or appeared) between the payload and the warehouse; nothing was
-    written."""
-
-    def __init__(self, message: str, accounting: Accounting):
-        super().__init__(message)
-        self.accounting = accounting
 
 
 @dataclass(frozen=True)
@@ -137,7 +115,7 @@ def load_batch(
         _delete_superseded(conn, contract, batch)
         rows_loaded = _insert_rows(conn, table, record_columns, batch, loaded_at)
         _insert_quarantine(conn, batch, loaded_at)
-        accounting = _account(conn, table, batch)
+        accounting = account(conn, RAW_SCHEMA, table, batch)
         conn.execute(
             f"INSERT INTO {RAW_SCHEMA}.load_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -208,35 +186,6 @@ def _delete_superseded(conn, contract: RawTableContract, batch: ExtractBatch) ->
         )
         """,
         [batch.source, batch.source],
-    )
-
-
-def _account(conn, table: str, batch: ExtractBatch) -> Accounting:
-    """Count what the warehouse now holds for the batch and compare it with the payload."""
-    [(in_raw, in_quarantine)] = conn.execute(
-        f"""
-        select
-            (select count(*) from {RAW_SCHEMA}.{table} where _batch_id = $batch),
-            (select count(*) from {RAW_SCHEMA}.quarantine where batch_id = $batch)
-        """,
-        {"batch": batch.batch_id},
-    ).fetchall()
-    accounting = Accounting(batch.records_in_payload, batch.counted_by, in_raw, in_quarantine)
-    if not accounting.balanced:
-        raise AccountingError(_unbalanced(batch, accounting), accounting)
-    return accounting
-
-
-def _unbalanced(batch: ExtractBatch, accounting: Accounting) -> str:
-    found = accounting.rows_in_raw + accounting.rows_in_quarantine
-    reasons = "; ".join(f"record {q.row_number}: {q.reason}" for q in batch.quarantined[:3])
-    return (
-        f"The {batch.source} payload holds {accounting.records_in_payload:,} records (counted "
-        f"as {accounting.counted_by}), but {found:,} were read: {accounting.rows_in_raw:,} "
-        f"loaded and {accounting.rows_in_quarantine:,} quarantined. "
-        + (f"Quarantined records: {reasons}. " if reasons else "")
-        + "Nothing was loaded. Fix or export the file again (for the API: run again, the "
-        "dataset may have changed while it was read)."
     )
 
 

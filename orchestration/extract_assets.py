@@ -15,6 +15,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from extract.accounting import AccountingError
 from extract.batch import ExtractBatch
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.extract import batch_from_payload as rebuild_cdc_pulse
@@ -23,7 +24,7 @@ from extract.completeness import ShrinkPolicy
 from extract.contract import RawTableContract
 from extract.landing import Landing, land_payload, prune_landing
 from extract.privacy import scrub_text
-from extract.raw_load import AccountingError, LoadResult, load_batch, newest_loaded
+from extract.raw_load import LoadResult, load_batch, newest_loaded
 from extract.reddit import extract_reddit
 from extract.reddit.extract import batch_from_payload as rebuild_reddit
 from extract.reddit.live_source import RedditCredentials

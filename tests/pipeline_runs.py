@@ -291,38 +291,11 @@ def _real(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(CDC_EXPORT)))
 
 
-GUARDED_TABLES = {
-    "raw.cdc_pulse_indicators": "all",
-    # The CDC source's batches: the Reddit sample loads on every run, independently of it.
-    "raw.load_batches where source = 'cdc_pulse'": "all",
-    "marts.fct_signals": "all",
-    "ml.forecasts": "all",
-    "ml.forecast_metrics": "all",
-}
-
-
-def warehouse_state(workspace: Workspace) -> dict[str, str]:
-    """Digests of the warehouse tables and of the published file's bytes."""
-    state = {table: workspace.table_digest(table, order) for table, order in GUARDED_TABLES.items()}
-    state["published file"] = hashlib.sha256(workspace.published.read_bytes()).hexdigest()
-    return state
-
-
 def _truncated(runs: PipelineRuns) -> FinishedRun:
-    """A copy of the real build, then the real export cut short as an interrupted download
-    leaves it (its first 5,000 bytes): refused, then loaded with the accept-shrink setting."""
-    real = runs.result("real").workspace
-    workspace = real.copy_to(runs.root / "truncated")
-    cut = workspace.root / "cut_short.csv"
-    cut.write_bytes(CDC_EXPORT.read_bytes()[:5000])
-    before = warehouse_state(workspace)
-    refused = runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(cut))
-    after_refusal = warehouse_state(workspace)
-    accepted = runs.run(
-        workspace, MINDPULSE_CDC_PULSE_FILE=str(cut), MINDPULSE_ACCEPT_SHRINK="cdc_pulse"
-    )
-    facts = {"before": before, "after_refusal": after_refusal}
-    return FinishedRun(workspace, accepted, previous=refused, facts=facts)
+    """A copy of the real build, then its export cut short: refused, then accepted."""
+    from tests.guard_runs import truncated_export_runs  # its own module, like the fault chain
+
+    return truncated_export_runs(runs)
 
 
 def _faults(runs: PipelineRuns) -> FinishedRun:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from extract.accounting import AccountingError
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.file_source import EXPORT_COLUMNS
 from extract.cdc_pulse.records import RAW_CONTRACT
 from extract.payload_counts import csv_data_lines, json_lines_records
-from extract.raw_load import AccountingError, load_batch
+from extract.raw_load import load_batch
 
 HEADER = ",".join(EXPORT_COLUMNS)
 GOOD = (
