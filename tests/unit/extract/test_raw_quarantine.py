@@ -35,7 +35,8 @@ EMAIL, PHONE, REDDIT_USER = "jane.doe@example.com", "+1 (555) 123-4567", "u/some
 PERSONAL_LINE = GOOD.replace(",Female,", f",write to {EMAIL},").replace(
     ",28.4,27.0,", f",call {PHONE},ask {REDDIT_USER},"
 )
-PERSONAL_FRAGMENTS = (EMAIL, "jane.doe", "example.com", "555", "123-4567", REDDIT_USER, "someone")
+# Fragments long enough not to occur by chance in a batch id or a temporary path.
+PERSONAL_FRAGMENTS = (EMAIL, "jane.doe", "example.com", "(555)", "123-4567", REDDIT_USER, "someone")
 
 
 def raw_text_values(conn) -> list[str]:
