@@ -35,7 +35,7 @@ from orchestration.settings import Settings
 from orchestration.writer_slot import BoundedSlotWait
 
 # Log records carrying this attribute are also progress lines for `make run`
-# (orchestration/run_pipeline.py prints them): {"step", "assets", "text", "failed"}.
+# (orchestration/progress.py prints them): {"step", "assets", "text", "failed"}.
 PROGRESS_NOTICE = "mindpulse_progress_notice"
 
 

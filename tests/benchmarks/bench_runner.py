@@ -18,13 +18,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.run_pipeline import (
-    ProgressHandler,
-    dagster_event,
-    output_to_log,
-    prepare_dagster_home,
-    run_all,
-)
+from orchestration.progress import ProgressHandler, dagster_event
+from orchestration.run_pipeline import output_to_log, prepare_dagster_home, run_all
 from orchestration.settings import load_settings
 
 # Materialization metadata the report carries when an asset provides it (the forecast asset's

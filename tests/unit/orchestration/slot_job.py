@@ -18,8 +18,9 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.executor import build_executor
+from orchestration.progress import ProgressHandler
 from orchestration.resources import WAREHOUSE_POOL
-from orchestration.run_pipeline import PROGRESS_LOGGER, ProgressHandler, progress_logger
+from orchestration.run_pipeline import PROGRESS_LOGGER, progress_logger
 from orchestration.settings import load_settings
 
 JOB = "slot_job"
