@@ -1,6 +1,10 @@
 """The insight tables' contracts, and writing them with the LLM cache in one transaction.
 
-``ml.reddit_insights`` is replaced on every run, like the forecast tables. ``ml.llm_cache`` is
+``ml.reddit_insights`` is replaced on every run, like the forecast tables, together with
+``ml.reddit_insight_cells``: one row per week × community with the hash of what its themes and
+summaries were computed from (``ml_assets.insight_cells``), so the next run takes the rows of
+an unchanged cell as they are. A cell of its own table, not a column of the insights, because a
+cell may have no theme at all and still needs remembering as computed. ``ml.llm_cache`` is
 never replaced, only added to: it is what lets a second run make no call for a theme it has
 already summarized. The cache lives in the warehouse and not in a file under the data folder
 because (1) in production the warehouse is the one store that outlives a container, (2) its
@@ -20,6 +24,7 @@ import pandas as pd
 from ml_assets.ml_tables import replace_table, table_columns
 
 REDDIT_INSIGHTS = "reddit_insights"
+REDDIT_INSIGHT_CELLS = "reddit_insight_cells"
 LLM_CACHE = "llm_cache"
 
 REDDIT_INSIGHT_COLUMNS: dict[str, str] = {
@@ -43,6 +48,16 @@ REDDIT_INSIGHT_COLUMNS: dict[str, str] = {
     "created_at": "TIMESTAMP",
 }
 
+REDDIT_INSIGHT_CELL_COLUMNS: dict[str, str] = {
+    "week": "DATE",
+    "subreddit": "VARCHAR",
+    "cell_hash": "VARCHAR",  # ml_assets.insight_cells.cell_hashes: the posts read, settings
+    "week_posts": "INTEGER",  # all posts of the week × community
+    "themes": "INTEGER",  # its rows in ml.reddit_insights (0: a week too thin, themes too small)
+    "run_id": "VARCHAR",  # the run that computed the cell's rows (an earlier one if reused)
+    "created_at": "TIMESTAMP",
+}
+
 LLM_CACHE_COLUMNS: dict[str, str] = {
     "input_hash": "VARCHAR",  # ml_assets.insight_prompts.request_hash: model + prompt + settings
     "generator": "VARCHAR",  # 'gemini:<model>'
@@ -57,12 +72,15 @@ def write_insight_tables(
     conn: duckdb.DuckDBPyConnection,
     insights: pd.DataFrame,
     new_cache: pd.DataFrame,
+    cells: pd.DataFrame,
     *,
     schema: str,
 ) -> dict[str, int]:
-    """Replace ml.reddit_insights and add new entries to ml.llm_cache; all or nothing."""
+    """Replace ml.reddit_insights and its cells, add new entries to ml.llm_cache; all or
+    nothing."""
     for name, frame, columns in (
         (REDDIT_INSIGHTS, insights, REDDIT_INSIGHT_COLUMNS),
+        (REDDIT_INSIGHT_CELLS, cells, REDDIT_INSIGHT_CELL_COLUMNS),
         (LLM_CACHE, new_cache, LLM_CACHE_COLUMNS),
     ):
         if list(frame.columns) != list(columns):
@@ -74,8 +92,10 @@ def write_insight_tables(
     try:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         written = {
-            REDDIT_INSIGHTS: replace_table(
-                conn, schema, REDDIT_INSIGHTS, REDDIT_INSIGHT_COLUMNS, insights
+            name: replace_table(conn, schema, name, columns, frame)
+            for name, columns, frame in (
+                (REDDIT_INSIGHTS, REDDIT_INSIGHT_COLUMNS, insights),
+                (REDDIT_INSIGHT_CELLS, REDDIT_INSIGHT_CELL_COLUMNS, cells),
             )
         }
         written[LLM_CACHE] = _add_to_cache(conn, schema, new_cache)
@@ -102,6 +122,37 @@ def read_cached_summaries(
     finally:
         conn.unregister("_mindpulse_wanted_requests")
     return dict(rows)
+
+
+def read_stored_cells(
+    conn: duckdb.DuckDBPyConnection, *, schema: str, cell_hashes: Iterable[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(cells, their insight rows) stored under any of ``cell_hashes``; none when either table
+    is missing or has another layout (its cells are then computed again)."""
+    wanted = pd.DataFrame({"cell_hash": sorted(set(cell_hashes))})
+    cells = pd.DataFrame(columns=list(REDDIT_INSIGHT_CELL_COLUMNS))
+    insights = pd.DataFrame(columns=list(REDDIT_INSIGHT_COLUMNS))
+    layouts = (
+        (REDDIT_INSIGHT_CELLS, REDDIT_INSIGHT_CELL_COLUMNS),
+        (REDDIT_INSIGHTS, REDDIT_INSIGHT_COLUMNS),
+    )
+    if wanted.empty or any(table_columns(conn, schema, t) != list(c) for t, c in layouts):
+        return cells, insights
+    conn.register("_mindpulse_wanted_cells", wanted)
+    try:
+        cells = conn.execute(
+            f"select c.* from {schema}.{REDDIT_INSIGHT_CELLS} as c "
+            "semi join _mindpulse_wanted_cells as w using (cell_hash)"
+        ).df()
+        insights = conn.execute(
+            f"select i.* from {schema}.{REDDIT_INSIGHTS} as i "
+            f"semi join (select c.week, c.subreddit from {schema}.{REDDIT_INSIGHT_CELLS} as c "
+            "semi join _mindpulse_wanted_cells as w using (cell_hash)) as k "
+            "using (week, subreddit)"
+        ).df()
+    finally:
+        conn.unregister("_mindpulse_wanted_cells")
+    return cells, insights
 
 
 def _add_to_cache(conn: duckdb.DuckDBPyConnection, schema: str, entries: pd.DataFrame) -> int:

@@ -20,6 +20,7 @@ import json
 import re
 import time
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -110,14 +111,23 @@ def tokens(text: str) -> list[str]:
     return [w for w in words if w not in stop]
 
 
+def weeks_read(settings: ThemeSettings) -> int:
+    """How many weeks before its own a week's themes read: its model's window, and at least
+    the previous week (whose posts give prev_share)."""
+    return max(settings.window_weeks - 1, 1)
+
+
 def build_themes(
     posts: pd.DataFrame,
     sentiment: pd.DataFrame | None = None,
     settings: ThemeSettings | None = None,
+    weeks: Collection | None = None,
 ) -> ThemeRun:
     """Themes per week × subreddit from marts.fct_reddit_posts rows (and ml.post_sentiment).
 
-    Same input (in any row order) gives an identical frame.
+    Same input (in any row order) gives an identical frame. With ``weeks``, only those weeks
+    get themes; their rows are the same as without it as long as ``posts`` hold every week
+    each of them reads (``weeks_read``), whatever other weeks they hold.
     """
     from sklearn.feature_extraction.text import CountVectorizer
     from threadpoolctl import threadpool_limits
@@ -144,8 +154,11 @@ def build_themes(
     clock["tokenize"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    weeks = np.sort(frame["week"].unique())
-    run.weeks = len(weeks)
+    weeks_found = np.sort(frame["week"].unique())
+    if weeks is not None:
+        wanted = pd.to_datetime(pd.Series(list(weeks), dtype=object)).to_numpy("datetime64[ns]")
+        weeks_found = weeks_found[np.isin(weeks_found, wanted)]
+    run.weeks = len(weeks_found)
     rows: list[dict] = []
     # One BLAS thread: identical floating-point sums on every machine (and no contention with
     # the other assets sharing the cores).
@@ -155,7 +168,7 @@ def build_themes(
         columns = {name: frame[name].to_numpy() for name in frame.columns}
         cells = totals[["week", "subreddit", "week_posts"]].itertuples(index=False)
         cell_posts = {(week, subreddit): int(n) for week, subreddit, n in cells}
-        for week in weeks:
+        for week in weeks_found:
             found = None
             if counts is not None:
                 found = _week_themes(week, columns, counts, vocabulary, cell_posts, settings)

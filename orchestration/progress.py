@@ -61,8 +61,8 @@ def _root_message(error) -> str:
 
 
 def _notes(metadata) -> list[str]:
-    """What a progress line says besides rows: quarantined records, reused forecasts and
-    sentiment scores."""
+    """What a progress line says besides rows: quarantined records, reused forecasts,
+    sentiment scores and insight cells."""
     notes = []
     landing = metadata.get("landing")
     if landing is not None and landing.value == "replayed":
@@ -81,6 +81,9 @@ def _notes(metadata) -> list[str]:
     scored, kept = metadata.get("posts_scored"), metadata.get("posts_reused")
     if scored is not None and kept is not None:
         notes.append(f"posts: {scored.value} scored, {kept.value} reused")
+    reused, computed = metadata.get("cells_reused"), metadata.get("cells_computed")
+    if reused is not None and computed is not None:
+        notes.append(f"cells: {reused.value} reused, {computed.value} computed")
     return notes
 
 
