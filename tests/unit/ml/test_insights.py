@@ -18,6 +18,7 @@ from ml_assets.insight_prompts import (
 )
 from ml_assets.insight_tables import (
     LLM_CACHE_COLUMNS,
+    REDDIT_INSIGHT_CELL_COLUMNS,
     REDDIT_INSIGHT_COLUMNS,
     read_cached_summaries,
     write_insight_tables,
@@ -27,6 +28,7 @@ from ml_assets.themes import ThemeSettings, build_themes
 from tests.unit.ml.reddit_corpus import PERSONAL_DATA, synthetic_posts
 
 NOW = datetime(2024, 6, 1, 12, 0)
+NO_CELLS = pd.DataFrame(columns=list(REDDIT_INSIGHT_CELL_COLUMNS))
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +132,15 @@ def test_insights_are_replaced_and_the_cache_only_grows(tmp_path, themes):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
     run = summarize_themes(themes, run_id="r1", created_at=NOW)
     cache = pd.DataFrame([cache_entry("a", "first"), cache_entry("b", "second")])
-    assert write_insight_tables(conn, run.insights, cache, schema="ml") == {
+    assert write_insight_tables(conn, run.insights, cache, NO_CELLS, schema="ml") == {
         "reddit_insights": len(themes),
+        "reddit_insight_cells": 0,
         "llm_cache": 2,
     }
     # A second run: fewer rows replace the table; a known key is not added twice.
     more = pd.DataFrame([cache_entry("b", "other"), cache_entry("c", "third")])
-    written = write_insight_tables(conn, run.insights.head(3), more, schema="ml")
-    assert written == {"reddit_insights": 3, "llm_cache": 1}
+    written = write_insight_tables(conn, run.insights.head(3), more, NO_CELLS, schema="ml")
+    assert written == {"reddit_insights": 3, "reddit_insight_cells": 0, "llm_cache": 1}
     assert read_cached_summaries(conn, schema="ml", input_hashes=["a", "b", "c", "z"]) == {
         "a": "first",
         "b": "second",
@@ -152,10 +155,13 @@ def test_insights_are_replaced_and_the_cache_only_grows(tmp_path, themes):
 def test_a_failed_write_leaves_both_tables_as_they_were(tmp_path, themes):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
     run = summarize_themes(themes, run_id="r1", created_at=NOW)
-    write_insight_tables(conn, run.insights, pd.DataFrame([cache_entry("a", "x")]), schema="ml")
+    first = pd.DataFrame([cache_entry("a", "x")])
+    write_insight_tables(conn, run.insights, first, NO_CELLS, schema="ml")
     broken = run.insights.assign(week="not a date")
     with pytest.raises(duckdb.Error):
-        write_insight_tables(conn, broken, pd.DataFrame([cache_entry("b", "y")]), schema="ml")
+        write_insight_tables(
+            conn, broken, pd.DataFrame([cache_entry("b", "y")]), NO_CELLS, schema="ml"
+        )
     assert conn.execute("select count(*) from ml.reddit_insights").fetchone()[0] == len(themes)
     assert conn.execute("select input_hash from ml.llm_cache").fetchall() == [("a",)]
 

@@ -12,12 +12,17 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import duckdb
+import pandas as pd
 import pytest
 
 from extract.privacy import scrub_text
 from ml_assets.gemini import GeminiConfig, GeminiConfigurationError
 from ml_assets.insight_prompts import MAX_PROMPT_CHARS, SYSTEM_INSTRUCTION
-from ml_assets.insight_tables import read_cached_summaries, write_insight_tables
+from ml_assets.insight_tables import (
+    REDDIT_INSIGHT_CELL_COLUMNS,
+    read_cached_summaries,
+    write_insight_tables,
+)
 from ml_assets.insights import CALL_CAP, GEMINI_ERROR, MAX_CONSECUTIVE_FAILURES, summarize_themes
 from ml_assets.themes import ThemeSettings, build_themes
 from tests.unit.ml.gemini_stub import GOOD_KEY, GeminiStub, serve
@@ -98,7 +103,8 @@ def test_a_second_run_takes_every_answer_from_the_cache(stub, themes, tmp_path):
         return read_cached_summaries(conn, schema="ml", input_hashes=hashes)
 
     first = summarize_themes(themes, run_id="r1", gemini=config(stub), cached=cached)
-    write_insight_tables(conn, first.insights, first.new_cache, schema="ml")
+    no_cells = pd.DataFrame(columns=list(REDDIT_INSIGHT_CELL_COLUMNS))
+    write_insight_tables(conn, first.insights, first.new_cache, no_cells, schema="ml")
     calls = len(stub.requests)
     second = summarize_themes(themes, run_id="r2", gemini=config(stub), cached=cached)
 
