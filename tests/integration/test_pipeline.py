@@ -121,13 +121,18 @@ def test_a_second_run_leaves_the_same_rows_and_reuses_every_forecast(
         "ml.forecasts",
         "ml.forecast_metrics",
         "ml.forecast_candidates",
+        "ml.reddit_insights",
+        "ml.reddit_insight_cells",
     ):
         assert workspace.table_digest(table, "all") == sample_build.table_digest(table, "all")
-    # Nothing changed, so no series is fitted again in either run ...
+    # Nothing changed, so no series is fitted and no insight cell computed again in either run
     series = before["ml.forecast_metrics"]
+    cells = sample_build.count("ml.reddit_insight_cells")
     for run in (moved, again):
         line = next(line for line in run.progress.splitlines() if "ml/forecasts" in line)
         assert f"series: {series} reused, 0 fitted" in line, run.progress
+        line = next(line for line in run.progress.splitlines() if "ml/reddit_insights" in line)
+        assert f"cells: {cells} reused, 0 computed" in line, run.progress
     # ... dbt builds and tests in the copied warehouse once (its tables are in a new file) ...
     dbt_moved = next(line for line in moved.progress.splitlines() if "marts/fct_signals" in line)
     assert "dbt not run" not in dbt_moved and len(moved.check_evaluations) >= 10
