@@ -213,7 +213,7 @@ def update_insights(
         )  # fmt: skip
         counts = summaries.insights.groupby(_KEY).size()
         computed = todo[[*_KEY, "cell_hash", "week_posts"]].assign(
-            themes=[int(counts.get(key, 0)) for key in todo[_KEY].itertuples(index=False)],
+            themes=[int(counts.get(k, 0)) for k in todo[_KEY].itertuples(index=False, name=None)],
             run_id=run_id,
             created_at=created_at,
         )

@@ -123,6 +123,12 @@ def test_an_unchanged_run_reuses_every_cell_and_reads_no_post(corpus):
     before = {name: table(conn, name) for name in ("reddit_insights", "reddit_insight_cells")}
     assert first.result.cells_computed == 16 and first.result.cells_reused == 0
     assert len(before["reddit_insights"]) > 16
+    themes = conn.execute(
+        "select c.themes, count(i.theme) from ml.reddit_insight_cells as c "
+        "left join ml.reddit_insights as i using (week, subreddit) "
+        "group by week, subreddit, c.themes"
+    ).fetchall()
+    assert len(themes) == 16 and all(stored == rows for stored, rows in themes)
 
     second = Run(conn, "r2")
     assert (second.result.cells_reused, second.result.cells_computed) == (16, 0)
@@ -197,6 +203,17 @@ def test_cells_no_longer_in_the_posts_are_dropped(corpus):
     # Weeks 1-3 read week 0 (their window or the week before): computed again.
     assert computed_by(conn, "r2") == cells_of(week(n) for n in range(1, 4))
     assert_same_as_computed_afresh(conn, later, sentiment)
+
+
+def test_a_warehouse_without_the_cells_table_computes_every_cell(corpus):
+    conn = warehouse(*corpus)
+    Run(conn, "r1")
+    before = table(conn, stamps=False)
+    conn.execute("drop table ml.reddit_insight_cells")  # as an earlier version left it
+
+    again = Run(conn, "r2")
+    assert (again.result.cells_reused, again.result.cells_computed) == (0, 16)
+    pd.testing.assert_frame_equal(table(conn, stamps=False), before)
 
 
 def test_the_hash_covers_the_settings_but_not_the_row_order(corpus):
