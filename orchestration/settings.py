@@ -82,6 +82,9 @@ class Settings:
     landing_retention_days: int = DEFAULT_LANDING_RETENTION_DAYS
     # How long a run waits for the writer slot before it gives up (orchestration/writer_slot.py).
     writer_wait_seconds: int = DEFAULT_WRITER_WAIT_SECONDS
+    # Worker processes for fitting forecasts; None: one per core (up to 4) when there are
+    # enough series to repay starting them (ml_assets.forecast.default_jobs).
+    forecast_jobs: int | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -139,6 +142,22 @@ def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit
     if value <= 0:
         raise ConfigurationError(
             f"{name}={raw!r} must be a positive whole number of {unit}, such as {default}."
+        )
+    return value
+
+
+def _jobs_from_env(env: Mapping[str, str], name: str) -> int | None:
+    """A number of worker processes, or None for `auto` (the default)."""
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "auto"):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be `auto` or a positive whole number of processes, such as 1."
         )
     return value
 
@@ -252,4 +271,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         writer_wait_seconds=_positive_int_from_env(
             env, "MINDPULSE_WRITER_WAIT_SECONDS", DEFAULT_WRITER_WAIT_SECONDS, "seconds"
         ),
+        forecast_jobs=_jobs_from_env(env, "MINDPULSE_FORECAST_JOBS"),
     )
