@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 from ml_assets.forecast import MODEL_VERSION, ForecastRun, forecast_all
 from ml_assets.ml_tables import read_stored_results, write_ml_tables
 from orchestration.resources import WAREHOUSE_POOL
-from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA
+from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, Settings
 from orchestration.table_metadata import duckdb_table_metadata
 
 FCT_SIGNALS_KEY = dg.AssetKey([MARTS_SCHEMA, "fct_signals"])
@@ -98,13 +98,18 @@ def accuracy_metadata(metrics: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     ],
     pool=WAREHOUSE_POOL,
 )
-def signal_forecasts(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def signal_forecasts(
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBResource,
+    settings: dg.ResourceParam[Settings],
+):
     with warehouse.get_connection() as conn:
         signals = conn.execute(f"select * from {MARTS_SCHEMA}.fct_signals").df()
         run = forecast_all(
             signals,
             run_id=context.run.run_id,
             stored=lambda hashes: read_stored_results(conn, schema=ML_SCHEMA, input_hashes=hashes),
+            n_jobs=settings.forecast_jobs,
         )
         write_ml_tables(conn, run.tables(), schema=ML_SCHEMA)
         table_metadata = {

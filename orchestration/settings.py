@@ -110,6 +110,9 @@ class Settings:
     gemini_api_key: str | None = field(default=None, repr=False)
     gemini_model: str = DEFAULT_MODEL
     llm_max_calls: int = DEFAULT_MAX_CALLS
+    # Worker processes for fitting forecasts; None: one per core (up to 4) when there are
+    # enough series to repay starting them (ml_assets.forecast.default_jobs).
+    forecast_jobs: int | None = None
 
     @property
     def landing_dir(self) -> Path:
@@ -167,6 +170,22 @@ def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit
     if value <= 0:
         raise ConfigurationError(
             f"{name}={raw!r} must be a positive whole number of {unit}, such as {default}."
+        )
+    return value
+
+
+def _jobs_from_env(env: Mapping[str, str], name: str) -> int | None:
+    """A number of worker processes, or None for `auto` (the default)."""
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "auto"):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be `auto` or a positive whole number of processes, such as 1."
         )
     return value
 
@@ -368,4 +387,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "MINDPULSE_WRITER_WAIT_SECONDS", DEFAULT_WRITER_WAIT_SECONDS, "seconds"
         ),
         **_llm_from_env(env),
+        forecast_jobs=_jobs_from_env(env, "MINDPULSE_FORECAST_JOBS"),
     )

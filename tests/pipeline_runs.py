@@ -1,7 +1,8 @@
 """Whole-pipeline runs for the tests: one shared sample build, and the runs that need their own.
 
-Each run materializes the weekly job in a fresh interpreter (tests/pipeline_runner.py, `make
-run`'s code path) into its own workspace folder: warehouse, published copy, landing files and
+Each run materializes the weekly job in a process of its own (tests/pipeline_runner.py, `make
+run`'s code path, forked from a server that did the imports: tests/preloaded.py) into its own
+workspace folder: warehouse, published copy, landing files and
 Dagster home. Tests that only read a built warehouse share the session's one sample build;
 tests that change a warehouse work on a copy of it (a folder copy is a built state for the
 price of a few megabytes).
@@ -21,9 +22,7 @@ import io
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -35,12 +34,17 @@ import duckdb
 
 from extract.cdc_pulse import generate_sample_csv
 from orchestration.settings import PROJECT_ROOT
+from tests import preloaded
 from tests.real_data import CDC_EXPORT
 from tests.reddit_fixture import BATCH_1, BATCH_2, load_fixture
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
 BACKGROUND_THREADS = 2
 RUN_TIMEOUT_SECONDS = 900
+# Settings every test run gets unless it says otherwise. Two runs share the machine's cores with
+# the rest of the suite, so forecast worker processes would only add their start-up (about 5 s
+# of imports each); the parallel fit is tested on its own (tests/unit/ml/test_ml_forecast.py).
+RUN_DEFAULTS = {"MINDPULSE_FORECAST_JOBS": "1"}
 
 
 @dataclass
@@ -98,15 +102,16 @@ class Workspace:
             if not key.startswith(("MINDPULSE_", "DBT_", "SNOWFLAKE_"))
         }
         env.update(
+            RUN_DEFAULTS,
             MINDPULSE_DATA_DIR=str(self.data_dir),
             DAGSTER_HOME=str(self.root / "dagster_home"),
-            **extra,
         )
+        env.update(extra)
         return env
 
     def run(
         self,
-        on_start: Callable[[subprocess.Popen], None] | None = None,
+        on_start: Callable[[preloaded.PreloadedProcess], None] | None = None,
         runner: tuple[str, ...] = ("tests.pipeline_runner",),
         **env,
     ) -> RunSummary:
@@ -119,21 +124,21 @@ class Workspace:
         number = len(list(runs.glob("*.log"))) + 1
         summary_path, output_path = runs / f"{number}.json", runs / f"{number}.log"
         started = time.perf_counter()
-        with output_path.open("w") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", runner[0], str(summary_path), *runner[1:]],
-                cwd=PROJECT_ROOT,
-                env=self.env(**env),
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so dbt stops with it
-            )
-            if on_start:
-                on_start(process)
-            try:
-                process.wait(timeout=RUN_TIMEOUT_SECONDS)
-            finally:
-                stop_process_group(process)
+        output_path.touch()
+        # `python -m <runner>` with the imports done (tests/preloaded.py), in its own session.
+        process = preloaded.start(
+            f"{runner[0]}:main",
+            [runner[0], str(summary_path), *runner[1:]],
+            env=self.env(**env),
+            cwd=PROJECT_ROOT,
+            output=output_path,
+        )
+        if on_start:
+            on_start(process)
+        try:
+            process.wait(timeout=RUN_TIMEOUT_SECONDS)
+        finally:
+            stop_process_group(process)
         seconds = time.perf_counter() - started
         log = output_path.read_text()
         if not summary_path.exists():
@@ -159,10 +164,8 @@ class Workspace:
         return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def stop_process_group(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+def stop_process_group(process: subprocess.Popen | preloaded.PreloadedProcess) -> None:
+    preloaded.stop_group(process)
 
 
 def write_export_with_an_impossible_value(path: Path, scale: str = SAMPLE_SCALE) -> Path:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -73,23 +71,6 @@ def test_dashboard_in_chromium(warehouse: Warehouse, tmp_path: Path) -> None:
         screenshot(page, "dashboard_community_pulse.png")
 
 
-def dagster_code_location_problem(env: dict[str, str]) -> str | None:
-    """Why the Dagster UI cannot be tested here, or None when it can."""
-    if not DBT_MANIFEST.exists():
-        return f"dbt manifest missing at {DBT_MANIFEST}; run `make run` (or `make dev`) first"
-    probe = subprocess.run(
-        [sys.executable, "-c", f"import {DAGSTER_MODULE}"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if probe.returncode != 0:
-        return f"{DAGSTER_MODULE} is not importable: {probe.stderr.strip()[-1500:]}"
-    return None
-
-
 def dismiss_dagster_welcome(page) -> None:
     """Close the first-visit "Join the Dagster community" dialog if it shows."""
     skip = page.get_by_role("button", name="Skip")
@@ -105,9 +86,8 @@ def test_dagster_asset_graph_in_chromium(warehouse: Warehouse, tmp_path: Path) -
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
     env = {**os.environ, **warehouse.env(), "DAGSTER_HOME": str(dagster_home)}
-    problem = dagster_code_location_problem(env)
-    if problem:
-        pytest.skip(problem)
+    if not DBT_MANIFEST.exists():
+        pytest.skip(f"dbt manifest missing at {DBT_MANIFEST}; run `make run` (or `make dev`) first")
     webserver = BIN_DIR / "dagster-webserver"
     if not shutil.which(str(webserver)):
         pytest.skip(f"{webserver} not found; install the project with `make run` first")

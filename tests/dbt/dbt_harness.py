@@ -1,6 +1,7 @@
 """Helpers for the dbt project tests: the real dbt CLI against throwaway DuckDB files.
 
-dbt runs as a subprocess, as it does from the command line and from Dagster, with its working
+dbt runs in a process of its own, as it does from the command line and from Dagster (the `dbt`
+script's entry point, forked with dbt already imported: tests/preloaded.py), with its working
 directory in dbt_project/, the warehouse chosen by MINDPULSE_DUCKDB_PATH, and its target and
 log folders under pytest's temporary directory so runs never collide or touch the repository.
 Raw data comes from the real extract API (sample mode), loaded the way the pipeline loads it.
@@ -10,24 +11,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.records import RAW_CONTRACT
 from extract.raw_load import load_batch
-from tests.real_data import CDC_EXPORT
+from tests import preloaded
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-REAL_EXPORT = CDC_EXPORT
 DBT_TIMEOUT_SECONDS = 300
 
 
@@ -52,17 +48,6 @@ class DbtRun:
     def describe(self) -> str:
         """What to print when an assertion about this run fails."""
         return f"dbt {' '.join(self.args)} exited {self.returncode}:\n{self.output[-6000:]}"
-
-
-def dbt_executable() -> str:
-    """The dbt of the environment running the tests (the project's .venv)."""
-    candidate = Path(sys.executable).with_name("dbt")
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("dbt")
-    if not found:
-        pytest.fail("dbt is not installed in this environment; run `make install` first.")
-    return found
 
 
 def dbt_env(duckdb_path: Path | None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -94,7 +79,7 @@ def run_dbt(
     """
     target_path = work_dir / "target"
     command = [
-        dbt_executable(),
+        "dbt",
         *args,
         "--project-dir",
         str(DBT_PROJECT_DIR),
@@ -107,20 +92,26 @@ def run_dbt(
     ]
     results_file = target_path / "run_results.json"
     results_file.unlink(missing_ok=True)
-    completed = subprocess.run(
+    output_file = work_dir / "dbt_output.log"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    output_file.write_text("")
+    # The `dbt` script's entry point, in a new process forked with dbt already imported.
+    process = preloaded.start(
+        "dbt.cli.main:cli",
         command,
-        cwd=DBT_PROJECT_DIR,
         env=dbt_env(duckdb_path, extra_env),
-        capture_output=True,
-        text=True,
-        timeout=DBT_TIMEOUT_SECONDS,
-        check=False,
+        cwd=DBT_PROJECT_DIR,
+        output=output_file,
     )
+    try:
+        returncode = process.wait(timeout=DBT_TIMEOUT_SECONDS)
+    finally:
+        preloaded.stop_group(process)
     results: dict[str, dict] = {}
     if results_file.exists():
         payload = json.loads(results_file.read_text())
         results = {_node_key(entry["unique_id"]): entry for entry in payload["results"]}
-    return DbtRun(args, completed.returncode, completed.stdout + completed.stderr, results)
+    return DbtRun(args, returncode, output_file.read_text(), results)
 
 
 def _node_key(unique_id: str) -> str:

@@ -9,9 +9,9 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.progress import StepProgress, _format_line
 from orchestration.reddit_assets import POST_SENTIMENT_KEY, post_sentiment
 from orchestration.resources import build_resources
-from orchestration.progress import StepProgress, _format_line
 from orchestration.settings import Settings, load_settings
 from tests.reddit_fixture import BATCH_1, SENTIMENT_LABELS, fixture_rows
 

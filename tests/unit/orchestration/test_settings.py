@@ -82,6 +82,12 @@ def test_the_writer_slot_wait_is_configurable():
     assert load_settings({"MINDPULSE_WRITER_WAIT_SECONDS": "90"}).writer_wait_seconds == 90
 
 
+def test_forecast_worker_processes_are_automatic_unless_set():
+    assert load_settings({}).forecast_jobs is None
+    assert load_settings({"MINDPULSE_FORECAST_JOBS": " Auto "}).forecast_jobs is None
+    assert load_settings({"MINDPULSE_FORECAST_JOBS": "1"}).forecast_jobs == 1
+
+
 def test_file_variable_switches_only_that_source_to_file_mode(tmp_path):
     export = tmp_path / "export.csv"
     export.write_text("Indicator\n")
@@ -109,6 +115,8 @@ def test_live_mode_is_the_default_for_every_source_when_asked():
         ({"MINDPULSE_LANDING_RETENTION_DAYS": "1.5"}, "must be a positive whole number of days"),
         ({"MINDPULSE_LANDING_RETENTION_DAYS": "month"}, "'month' must be a positive whole"),
         ({"MINDPULSE_WRITER_WAIT_SECONDS": "0"}, "must be a positive whole number of seconds"),
+        ({"MINDPULSE_FORECAST_JOBS": "many"}, "must be `auto` or a positive whole number"),
+        ({"MINDPULSE_FORECAST_JOBS": "0"}, "must be `auto` or a positive whole number"),
         ({"MINDPULSE_CDC_PULSE_FILE": "/nonexistent/cdc.csv"}, "does not point to a readable"),
     ],
 )
