@@ -35,7 +35,7 @@ import duckdb
 from extract.cdc_pulse import generate_sample_csv
 from orchestration.settings import PROJECT_ROOT
 from tests import preloaded
-from tests.real_data import CDC_EXPORT
+from tests.real_data import CDC_EXPORT, REDDIT_SCRAPE
 from tests.reddit_fixture import BATCH_1, BATCH_2, load_fixture
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
@@ -288,10 +288,19 @@ def _reddit(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, again, previous=second, facts=facts)
 
 
+def real_exports_env() -> dict[str, str]:
+    """File mode for the real exports in ../shared: the CDC export, and the Reddit scrape when
+    it is there (its tests skip without it)."""
+    env = {"MINDPULSE_CDC_PULSE_FILE": str(CDC_EXPORT)}
+    if REDDIT_SCRAPE.is_file():
+        env["MINDPULSE_REDDIT_FILE"] = str(REDDIT_SCRAPE)
+    return env
+
+
 def _real(runs: PipelineRuns) -> FinishedRun:
-    """The real CDC export (file mode), end to end in a fresh workspace."""
+    """The real exports (file mode), end to end in a fresh workspace."""
     workspace = Workspace(runs.root / "real")
-    return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(CDC_EXPORT)))
+    return FinishedRun(workspace, runs.run(workspace, **real_exports_env()))
 
 
 def _truncated(runs: PipelineRuns) -> FinishedRun:
