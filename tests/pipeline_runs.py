@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from extract.batch import utc_now_naive
 from extract.cdc_pulse import generate_sample_csv
 from orchestration.settings import PROJECT_ROOT
 from tests import preloaded
@@ -278,10 +279,10 @@ def _reddit(runs: PipelineRuns) -> FinishedRun:
     its second batch, then nothing new: three runs (tests/reddit_fixture.py)."""
     sample = runs.result("sample").workspace
     workspace = sample.copy_to(runs.root / "reddit")
-    load_fixture(workspace.warehouse, BATCH_1, sentiment=False)
+    load_fixture(workspace.warehouse, BATCH_1, sentiment=False, loaded_at=utc_now_naive())
     first = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
     after_first = workspace.query("select * from marts.fct_reddit_posts order by post_id")
-    load_fixture(workspace.warehouse, BATCH_2, sentiment=False)
+    load_fixture(workspace.warehouse, BATCH_2, sentiment=False, loaded_at=utc_now_naive())
     second = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
     again = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
     facts = {"first": first, "posts_after_first": after_first}

@@ -28,4 +28,6 @@ def test_the_accept_shrink_setting_loads_the_truncated_export(truncated_pipeline
     assert "shrink accepted: 16,794 rows before" in line
     assert workspace.count("raw.cdc_pulse_indicators") == 31
     # The published copy now holds what was accepted (the first 31 records have no gap rows).
-    assert workspace.count("marts.fct_signals", workspace.published) == 31
+    assert (
+        workspace.count("marts.fct_signals where source = 'cdc_pulse'", workspace.published) == 31
+    )

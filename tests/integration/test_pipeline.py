@@ -41,14 +41,15 @@ def test_every_asset_is_materialized_and_every_check_passes(sample_pipeline):
 
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
     lines = sample_pipeline.result.progress.splitlines()
-    # One line per step: extract (the Reddit one a placeholder until its extract is merged),
-    # dbt, sentiment, the dbt models that read it, forecasts, dashboard.
+    # One line per step: extracts, dbt, sentiment, the dbt models that read it, themes and
+    # summaries, forecasts, dashboard.
     assert [line.split()[1] for line in lines] == [
         "raw__cdc_pulse_indicators",
         "raw__reddit_posts",
         "mindpulse_dbt",
         "ml__post_sentiment",
         "mindpulse_dbt_after_ml",
+        "ml__reddit_insights",
         "signal_forecasts",
         "dashboard__mindpulse_dashboard",
     ], lines
@@ -95,8 +96,13 @@ def test_tables_hold_the_sample_data(sample_build):
         "where f.model_name <> m.model_name"
     )
     assert mismatched == 0
+    # 90 days ahead: 4 steps of 28 days for the survey, 13 weeks for Reddit's weekly series.
+    steps = dict(
+        workspace.query("select source, max(horizon_periods) from ml.forecast_metrics group by 1")
+    )
+    assert steps == {"cdc_pulse": 4, "reddit": 13}
     future = workspace.count("ml.forecasts where is_forecast")
-    assert future == workspace.count("ml.forecast_metrics") * 4  # 90 days = 4 steps of 28 days
+    assert future == workspace.query("select sum(horizon_periods) from ml.forecast_metrics")[0][0]
 
 
 def test_the_dashboard_copy_is_published(sample_build):
@@ -172,7 +178,7 @@ def test_the_real_cdc_export_runs_end_to_end(real_pipeline_run):
         "count(*) filter (where is_suppressed and value is null) "
         "from staging.stg_cdc__pulse_indicators"
     ) == [(16_092, 5, 5)]
-    assert workspace.count("marts.fct_signals") == 16_092 - 5
+    assert workspace.count("marts.fct_signals where source = 'cdc_pulse'") == 16_092 - 5
     national = workspace.query(
         "select signal, count(*), count(distinct period_number), min(period_number), "
         "max(period_number) from staging.stg_cdc__pulse_indicators "
