@@ -191,7 +191,7 @@ def update_insights(
     created_at = created_at or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     kept_cells, kept_rows = _reusable(cells, stored)
     reused = set(kept_cells[_KEY].itertuples(index=False, name=None))
-    todo = cells[[key not in reused for key in cells[_KEY].itertuples(index=False, name=None)]]
+    todo = _rows_where(cells, lambda key: key not in reused)
     run = CellRun(
         insights=kept_rows,
         cells=kept_cells,
@@ -206,7 +206,7 @@ def update_insights(
         run.themes = build_themes(posts, sentiment, settings, weeks=weeks)
         themes = run.themes.themes
         wanted = set(todo[_KEY].itertuples(index=False, name=None))
-        themes = themes[[k in wanted for k in themes[_KEY].itertuples(index=False, name=None)]]
+        themes = _rows_where(themes, lambda key: key in wanted)
         summaries = summarize_themes(
             themes, run_id=run_id, gemini=gemini, cached=cached, created_at=created_at,
             client=client,
@@ -225,6 +225,13 @@ def update_insights(
     run.insights = _ordered(run.insights, ["week", "subreddit", "theme"])
     run.cells = _ordered(run.cells, _KEY)
     return run
+
+
+def _rows_where(frame: pd.DataFrame, keep) -> pd.DataFrame:
+    """The rows whose (week, subreddit) `keep` accepts. A boolean Series, not a list: an empty
+    list would select no columns, and an empty frame would lose its columns with it."""
+    keys = frame[_KEY].itertuples(index=False, name=None)
+    return frame[pd.Series([bool(keep(key)) for key in keys], index=frame.index, dtype=bool)]
 
 
 def _reusable(cells: pd.DataFrame, stored: StoredCells | None):

@@ -201,4 +201,4 @@ def test_the_real_cdc_export_runs_end_to_end(real_pipeline_run):
     for model_name, n_folds, n_scored, relative_mae, coverage in national_metrics:
         assert model_name and (n_folds, n_scored) == (7, 6)
         assert relative_mae > 0 and 0 <= coverage <= 1
-    assert workspace.count("ml.forecast_metrics") == 234
+    assert workspace.count("ml.forecast_metrics where source = 'cdc_pulse'") == 234

@@ -191,6 +191,22 @@ def test_a_new_week_computes_only_its_own_cells(corpus):
     assert_same_as_computed_afresh(conn, posts, sentiment)
 
 
+def test_a_new_week_too_small_for_themes_is_computed_with_none(corpus):
+    # One post in a new week of one community: nothing to find themes in, and no row to sum.
+    posts, sentiment = corpus
+    conn = warehouse(posts, sentiment)
+    Run(conn, "r1")
+    lone = posts.iloc[[0]].assign(post_id="lone", created_week=week(8), subreddit="anxiety")
+    warehouse(pd.concat([posts, lone]), pd.concat([sentiment, sentiment.iloc[[0]].assign(
+        post_id="lone")]), conn)  # fmt: skip
+
+    second = Run(conn, "r2")
+    assert (week(8), "anxiety") in computed_by(conn, "r2")
+    assert week(8) not in {pd.Timestamp(w).date() for w in second.result.insights["week"]}
+    cells = table(conn, "reddit_insight_cells")
+    assert cells.loc[cells["week"].dt.date == week(8), "themes"].tolist() == [0]
+
+
 def test_cells_no_longer_in_the_posts_are_dropped(corpus):
     posts, sentiment = corpus
     conn = warehouse(posts, sentiment)
