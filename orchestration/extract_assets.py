@@ -216,6 +216,7 @@ def _extract_cdc_pulse(settings: Settings, newest: datetime | None) -> ExtractBa
         file_path=settings.source_file("cdc_pulse"),
         sample_scale=settings.sample_scale,
         app_token=settings.cdc_app_token,
+        sample_as_of=settings.sample_as_of,
     )
 
 
@@ -246,6 +247,7 @@ def _extract_reddit(settings: Settings, newest: datetime | None) -> ExtractBatch
         ),
         newest_loaded=newest,
         text_retention_days=settings.reddit_text_retention_days,
+        sample_as_of=settings.sample_as_of,
     )
 
 
@@ -253,7 +255,8 @@ def _expire_reddit_bodies(conn: duckdb.DuckDBPyConnection, settings: Settings) -
     """Bodies loaded by earlier runs expire too: a weekly live load keeps a post's text for the
     retention, not for ever."""
     days = settings.reddit_text_retention_days
-    return {"bodies_expired": expire_loaded_bodies(conn, RAW_SCHEMA, days)}
+    expired = expire_loaded_bodies(conn, RAW_SCHEMA, days, sample_as_of=settings.sample_as_of)
+    return {"bodies_expired": expired}
 
 
 reddit_posts = build_raw_asset(

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -51,6 +52,10 @@ DEFAULT_REDDIT_TEXT_RETENTION_DAYS = 365
 _SUBREDDIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{1,20}")
 
 SOURCES = tuple(SOURCE_FILE_VARIABLES)
+# The earliest MINDPULSE_SAMPLE_AS_OF: the CDC sample (the real survey calendar, from April
+# 2020) then still holds about twenty collection windows, and the Reddit sample's trend stays
+# positive. A test generates both samples on this day.
+EARLIEST_SAMPLE_AS_OF = date(2021, 1, 1)
 # The completeness guard's default: a batch needs this share of the previous one's rows.
 DEFAULT_MIN_BATCH_SHARE = 0.9
 _ALL_SOURCES = ("all", "1", "true", "yes")
@@ -83,6 +88,9 @@ class Settings:
     default_source_mode: Literal["sample", "live"]
     source_files: Mapping[str, Path] = field(default_factory=dict)
     sample_scale: float = 1.0
+    # The day sample mode pretends it is (MINDPULSE_SAMPLE_AS_OF): the generated data ends
+    # before it and sample posts' text ages from it. None: today, whenever a run asks.
+    sample_as_of: date | None = None
     # Completeness guard (extract.completeness): the share of the previous batch's rows and
     # series a new batch needs, and the sources allowed to shrink on this run.
     min_batch_share: float = DEFAULT_MIN_BATCH_SHARE
@@ -202,6 +210,29 @@ def _count_from_env(env: Mapping[str, str], name: str, default: int, meaning: st
     if value < 0:
         raise ConfigurationError(
             f"{name}={raw!r} must be a whole number of 0 or more, such as {default} ({meaning})."
+        )
+    return value
+
+
+def _sample_as_of_from_env(env: Mapping[str, str], today: date) -> date | None:
+    """MINDPULSE_SAMPLE_AS_OF: a day from EARLIEST_SAMPLE_AS_OF to today (UTC), or None."""
+    name = "MINDPULSE_SAMPLE_AS_OF"
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        # The regex first: fromisoformat also takes '20261126' and '2026-W48-4'.
+        value = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+    except ValueError:
+        value = None
+    # A day after today would make sample posts from the future, which the Reddit staging
+    # model's plausible_timestamp test rightly refuses.
+    if value is None or not EARLIEST_SAMPLE_AS_OF <= value <= today:
+        example = today - timedelta(days=7)
+        raise ConfigurationError(
+            f"{name}={raw!r} must be a date as YYYY-MM-DD from {EARLIEST_SAMPLE_AS_OF} to today "
+            f"({today}), such as {name}={example} for the sample data of a week ago; unset it "
+            "for today."
         )
     return value
 
@@ -363,6 +394,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         default_source_mode=mode,  # type: ignore[arg-type]
         source_files=source_files,
         sample_scale=scale,
+        sample_as_of=_sample_as_of_from_env(env, datetime.now(UTC).date()),
         min_batch_share=min_batch_share,
         accept_shrink=accept_shrink,
         cdc_app_token=env.get("MINDPULSE_CDC_APP_TOKEN") or None,

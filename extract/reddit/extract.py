@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +25,7 @@ from extract.payload_counts import json_lines_records
 from extract.reddit import live_source
 from extract.reddit.file_source import read_files, resolve_files
 from extract.reddit.payload import SUFFIX, parse_json_lines, to_json_lines
-from extract.reddit.prepare import prepare_records
+from extract.reddit.prepare import prepare_records, sample_clock
 from extract.reddit.records import SOURCE
 from extract.reddit.sample import generate_sample
 from extract.reddit.validation import validate_payload
@@ -55,15 +55,20 @@ def extract_reddit(
     text_retention_days: int = DEFAULT_TEXT_RETENTION_DAYS,
     max_bad_share: float = 0.05,
     now: datetime | None = None,
+    sample_as_of: date | None = None,
 ) -> ExtractBatch:
     """Extract Reddit posts in `mode` ('sample', 'live' or 'file') as one batch.
 
     `newest_loaded` (live mode): the newest created_utc already in raw.reddit_posts; only posts
     from that moment on are fetched. `api_url` points praw at another host (tests).
+    `sample_as_of` (sample mode): the day the run pretends it is, in place of `now`: the sample
+    holds the complete weeks before its week, and the text retention counts back from it. The
+    batch id keeps the real time.
     """
     if not 0.0 <= max_bad_share <= 1.0:
         raise ExtractError(f"max_bad_share must be between 0 and 1, got {max_bad_share!r}.")
     counted: tuple[int, str] | None = None
+    clock = now  # what the posts' age is counted from
     if mode == "file":
         if not file_path:
             raise ExtractError(
@@ -77,7 +82,8 @@ def extract_reddit(
             raise ExtractError(
                 f"sample_scale must be a positive number such as 1 or 10, got {sample_scale!r}."
             )
-        source = generate_sample(sample_scale, now)
+        clock = sample_clock(sample_as_of, now)
+        source = generate_sample(sample_scale, clock)
     elif mode == "live":
         reddit = live_source.connect(
             credentials or live_source.RedditCredentials(None), api_url=api_url
@@ -87,7 +93,7 @@ def extract_reddit(
         raise ExtractError(
             f"Unknown source mode {mode!r} for reddit; use one of {', '.join(MODES)}."
         )
-    records = prepare_records(source, author_key, text_retention_days, now)
+    records = prepare_records(source, author_key, text_retention_days, clock)
     payload = to_json_lines(records)
     # The records validated are the landed ones: the same text a replay parses back from the
     # payload (tests check both give the same rows), without parsing a million lines again.

@@ -33,7 +33,7 @@ import hmac
 import os
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
@@ -114,26 +114,41 @@ def text_cutoff(now: datetime | None, retention_days: int) -> pd.Timestamp:
     return now_naive(now).normalize() - timedelta(days=retention_days)
 
 
+def sample_clock(sample_as_of: date | None, now: datetime | None) -> datetime | None:
+    """The moment sample mode counts from: midnight of `sample_as_of` (MINDPULSE_SAMPLE_AS_OF)
+    when set, else `now` (None: the current time)."""
+    return now if sample_as_of is None else datetime.combine(sample_as_of, time())
+
+
 def expire_loaded_bodies(
     conn: duckdb.DuckDBPyConnection,
     raw_schema: str,
     retention_days: int,
     now: datetime | None = None,
+    sample_as_of: date | None = None,
 ) -> int:
     """Empty the bodies raw.reddit_posts still holds of posts older than the retention (loaded
-    when they were younger); how many. The same cutoff as for new batches."""
+    when they were younger); how many. The same cutoff as for new batches.
+
+    `sample_as_of`: generated posts age from the day sample mode pretends it is, as they did
+    when they were prepared; every other post ages from `now`. Generated posts are nobody's, so
+    only they may keep text past the real retention.
+    """
     cutoff = text_cutoff(now, retention_days).to_pydatetime()
-    where = "body is not null and created_utc < ?"
+    sample_now = sample_clock(sample_as_of, now)
+    sample_cutoff = text_cutoff(sample_now, retention_days).to_pydatetime()
+    where = (
+        "body is not null and created_utc < (case when _source_mode = 'sample' then ? else ? end)"
+    )
+    cutoffs = [sample_cutoff, cutoff]
     table = f"{raw_schema}.{RAW_TABLE}"
     try:
-        [(count,)] = conn.execute(
-            f"select count(*) from {table} where {where}", [cutoff]
-        ).fetchall()
+        [(count,)] = conn.execute(f"select count(*) from {table} where {where}", cutoffs).fetchall()
     except duckdb.CatalogException:
         return 0  # nothing loaded yet
     if count:
         conn.execute(
-            f"update {table} set body = null, body_state = 'expired' where {where}", [cutoff]
+            f"update {table} set body = null, body_state = 'expired' where {where}", cutoffs
         )
     return count
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     DEFAULT_DUCKDB_PATH,
+    EARLIEST_SAMPLE_AS_OF,
     PROJECT_ROOT,
     ConfigurationError,
     load_settings,
@@ -123,6 +126,50 @@ def test_live_mode_is_the_default_for_every_source_when_asked():
 def test_bad_values_raise_errors_that_say_what_to_do(env, message):
     with pytest.raises(ConfigurationError, match=message):
         load_settings(env)
+
+
+def test_the_sample_as_of_day_is_unset_by_default_and_read_as_an_iso_date():
+    assert load_settings({}).sample_as_of is None  # today, whenever a run asks
+    assert load_settings({"MINDPULSE_SAMPLE_AS_OF": " "}).sample_as_of is None
+    settings = load_settings({"MINDPULSE_SAMPLE_AS_OF": "2025-06-30"})
+    assert settings.sample_as_of == dt.date(2025, 6, 30)
+    today = dt.datetime.now(dt.UTC).date()
+    assert load_settings({"MINDPULSE_SAMPLE_AS_OF": str(today)}).sample_as_of == today
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "next week",
+        "2025-6-30",  # ISO dates have two-digit months
+        "20250630",  # date.fromisoformat would take it; the table documents YYYY-MM-DD
+        "2025-02-30",
+        "2020-12-31",  # before the samples can end (EARLIEST_SAMPLE_AS_OF)
+        str(dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)),  # posts from the future
+    ],
+)
+def test_a_bad_sample_as_of_day_says_which_days_work(value):
+    today = dt.datetime.now(dt.UTC).date()
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"MINDPULSE_SAMPLE_AS_OF": value})
+    message = str(raised.value)
+    assert message.startswith(f"MINDPULSE_SAMPLE_AS_OF={value!r} must be a date as YYYY-MM-DD")
+    assert f"from {EARLIEST_SAMPLE_AS_OF} to today ({today})" in message
+    assert f"such as MINDPULSE_SAMPLE_AS_OF={today - dt.timedelta(days=7)}" in message
+
+
+def test_both_samples_can_end_on_the_earliest_sample_as_of_day():
+    from extract.cdc_pulse import extract_cdc_pulse
+    from extract.reddit import extract_reddit
+
+    cdc = extract_cdc_pulse("sample", sample_as_of=EARLIEST_SAMPLE_AS_OF)
+    reddit = extract_reddit(
+        "sample", author_key=b"k" * 32, sample_scale=0.2, sample_as_of=EARLIEST_SAMPLE_AS_OF
+    )
+    assert cdc.rows["period_end"].max() < EARLIEST_SAMPLE_AS_OF
+    assert cdc.rows["time_period"].nunique() >= 20
+    assert reddit.rows["created_utc"].max() < pd.Timestamp(EARLIEST_SAMPLE_AS_OF)
+    assert reddit.rows["post_id"].is_unique and reddit.rows["created_week"].nunique() == 104
 
 
 def dbt_rendered_duckdb_path(env: dict[str, str]) -> Path:

@@ -113,3 +113,28 @@ def test_loaded_bodies_expire_when_they_pass_the_retention(conn, tmp_path):
     assert count(conn, "raw.reddit_posts where body_state = 'text'") == texts - due
     assert count(conn, "raw.reddit_posts where body_state = 'expired' and body is not null") == 0
     assert expire_loaded_bodies(conn, "raw", 365, later) == 0
+
+
+def test_sample_bodies_age_from_the_sample_as_of_day_and_others_from_now(conn, tmp_path):
+    """MINDPULSE_SAMPLE_AS_OF a week later expires a week more of generated text, as a real
+    week would; posts from a real source always age from the real clock."""
+    as_of = NOW.date() - dt.timedelta(days=7)
+    batch = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW, sample_as_of=as_of)
+    load_batch(conn, batch, tmp_path / "a.jsonl", RAW_CONTRACT)
+    conn.execute(  # a quarter of the posts as if a live fetch had loaded them
+        "update raw.reddit_posts set _source_mode = 'live' where hash(post_id) % 4 = 0"
+    )
+
+    def texts(mode: str, before: dt.datetime) -> int:
+        where = f"_source_mode = '{mode}' and body_state = 'text' and created_utc < '{before}'"
+        return count(conn, f"raw.reddit_posts where {where}")
+
+    # Prepared as of `as_of`, so posts from (as_of - 365 days) on still have their text.
+    cutoff_then, cutoff_now = dt.datetime(2025, 11, 18), dt.datetime(2025, 11, 25)
+    live_due, sample_kept = texts("live", cutoff_now), texts("sample", cutoff_now)
+    assert live_due > 0 and sample_kept > 0 and texts("sample", cutoff_then) == 0
+    assert expire_loaded_bodies(conn, "raw", 365, NOW, sample_as_of=as_of) == live_due
+    assert texts("live", cutoff_now) == 0 and texts("sample", cutoff_now) == sample_kept
+    # A week later for the sample too.
+    assert expire_loaded_bodies(conn, "raw", 365, NOW, sample_as_of=NOW.date()) == sample_kept
+    assert texts("sample", cutoff_now) == 0

@@ -94,3 +94,39 @@ def test_the_scale_sets_the_volume(scale, low, high):
     frame = generate_sample(scale, NOW)
     assert low <= len(frame) <= high
     assert time.perf_counter() - start < 30  # numpy, not a loop per post
+
+
+def test_a_sample_as_of_a_week_later_adds_one_week_and_ages_one_week_of_text():
+    """MINDPULSE_SAMPLE_AS_OF: sample mode pretends it is that day. A week later the batch gains
+    the week that has just ended and loses its oldest; a post both batches hold differs only
+    when its body passed the 365-day retention in between. The batch id keeps the real time."""
+    as_of = dt.date(2026, 11, 18)  # a Wednesday: the last complete week starts 2026-11-09
+    runs = [
+        extract_reddit("sample", author_key=KEY, sample_scale=0.3, now=NOW, sample_as_of=day)
+        for day in (as_of, as_of + dt.timedelta(days=7))
+    ]
+    before, after = (run.rows.set_index("post_id") for run in runs)
+    weeks_before, weeks_after = set(before["created_week"]), set(after["created_week"])
+    assert weeks_after - weeks_before == {dt.date(2026, 11, 16)}
+    assert weeks_before - weeks_after == {dt.date(2024, 11, 18)}
+    assert runs[1].batch_id.startswith("reddit-sample-20261125T12")
+
+    shared = before.index.intersection(after.index)
+    columns = [c for c in before.columns if c != "_row_number"]  # a position in the payload
+    old, new = before.loc[shared, columns], after.loc[shared, columns]
+    differs = (old.ne(new) & ~(old.isna() & new.isna())).any(axis=1)
+    aged = (old["created_utc"] >= pd.Timestamp("2025-11-18")) & (
+        old["created_utc"] < pd.Timestamp("2025-11-25")
+    )
+    assert differs.sum() > 0
+    assert differs.equals(aged & (old["body_state"] == "text"))
+    assert (new.loc[differs, "body_state"] == "expired").all()
+    assert new.loc[differs, "body"].isna().all()
+
+
+def test_a_sample_as_of_today_is_the_sample_of_today():
+    today = extract_reddit("sample", author_key=KEY, sample_scale=0.1, now=NOW)
+    as_of = extract_reddit(
+        "sample", author_key=KEY, sample_scale=0.1, now=NOW, sample_as_of=NOW.date()
+    )
+    assert as_of.payload == today.payload
