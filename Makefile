@@ -43,8 +43,10 @@ $(CURDIR)/.tools/bin/uv:
 	@echo "uv not found: installing it into .tools/ with $(PYTHON)"
 	@$(PYTHON) -m venv $(CURDIR)/.tools && $(CURDIR)/.tools/bin/pip install --quiet uv==0.13.9
 
+# Bytecode compiled once at install: every later process (each run, dbt, the tests' runs)
+# imports without compiling, also where PYTHONDONTWRITEBYTECODE keeps Python from caching it.
 $(BIN)/.installed: pyproject.toml uv.lock | $(UV)
-	$(call stage,install (uv sync --locked),$(UV) sync --locked)
+	$(call stage,install (uv sync --locked),$(UV) sync --locked --compile-bytecode)
 	@touch $@
 
 install: $(BIN)/.installed
