@@ -32,12 +32,10 @@ from pathlib import Path
 
 import duckdb
 
-from extract.batch import utc_now_naive
 from extract.cdc_pulse import generate_sample_csv
 from orchestration.settings import PROJECT_ROOT
 from tests import preloaded
 from tests.real_data import CDC_EXPORT, REDDIT_SCRAPE
-from tests.reddit_fixture import BATCH_1, BATCH_2, load_fixture
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
 BACKGROUND_THREADS = 2
@@ -45,7 +43,12 @@ RUN_TIMEOUT_SECONDS = 900
 # Settings every test run gets unless it says otherwise. Two runs share the machine's cores with
 # the rest of the suite, so forecast worker processes would only add their start-up (about 5 s
 # of imports each); the parallel fit is tested on its own (tests/unit/ml/test_ml_forecast.py).
-RUN_DEFAULTS = {"MINDPULSE_FORECAST_JOBS": "1"}
+# Sample data as of a fixed day: the same posts whatever day the tests run.
+RUN_DEFAULTS = {"MINDPULSE_FORECAST_JOBS": "1", "MINDPULSE_SAMPLE_AS_OF": "2026-06-01"}
+# The Reddit run's "a week later" (sample mode generates the weeks before the as-of day).
+WEEK_LATER = "2026-06-08"
+# A post's facts that a later load leaves as they are (its body may expire with the retention).
+POST_FACTS = "post_id, subreddit, title, author_hash, created_utc, created_week, score"
 
 
 @dataclass
@@ -275,18 +278,14 @@ def _blocked(runs: PipelineRuns) -> FinishedRun:
 
 
 def _reddit(runs: PipelineRuns) -> FinishedRun:
-    """A copy of the sample build with the Reddit fixture's first batch in raw.reddit_posts, then
-    its second batch, then nothing new: three runs (tests/reddit_fixture.py)."""
+    """A copy of the sample build, then a run a week later (sample mode: one more week of
+    posts), then the same run again: nothing new."""
     sample = runs.result("sample").workspace
     workspace = sample.copy_to(runs.root / "reddit")
-    load_fixture(workspace.warehouse, BATCH_1, sentiment=False, loaded_at=utc_now_naive())
-    first = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
-    after_first = workspace.query("select * from marts.fct_reddit_posts order by post_id")
-    load_fixture(workspace.warehouse, BATCH_2, sentiment=False, loaded_at=utc_now_naive())
-    second = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
-    again = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE)
-    facts = {"first": first, "posts_after_first": after_first}
-    return FinishedRun(workspace, again, previous=second, facts=facts)
+    posts_before = workspace.query(f"select {POST_FACTS} from marts.fct_reddit_posts order by 1")
+    later = runs.run(workspace, MINDPULSE_SAMPLE_AS_OF=WEEK_LATER)
+    again = runs.run(workspace, MINDPULSE_SAMPLE_AS_OF=WEEK_LATER)
+    return FinishedRun(workspace, again, previous=later, facts={"posts_before": posts_before})
 
 
 def real_exports_env() -> dict[str, str]:

@@ -126,19 +126,11 @@ def load_reddit_posts(conn: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> in
     return len(rows)
 
 
-def load_fixture(
-    path: Path, *batch_ids: str, sentiment: bool = True, loaded_at: datetime | None = None
-) -> None:
-    """Load the fixture's batches into the DuckDB file at `path`, with their sentiment.
-
-    `loaded_at` replaces the fixture's load times: a warehouse that already holds later loads
-    (a copy of a pipeline build) must see these as its newest, as a real load would be.
-    """
+def load_fixture(path: Path, *batch_ids: str, sentiment: bool = True) -> None:
+    """Load the fixture's batches into the DuckDB file at `path`, with their sentiment."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as conn:
         rows = fixture_rows(*batch_ids)
-        if loaded_at is not None:
-            rows["_loaded_at"] = pd.Timestamp(loaded_at)
         load_reddit_posts(conn, rows)
         if sentiment:
             write_fixture_sentiment(conn, sorted(set(rows["post_id"])))

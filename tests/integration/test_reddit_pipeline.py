@@ -1,15 +1,22 @@
 """Reddit posts through the whole lineage, a week at a time: raw -> dbt -> sentiment -> dbt ->
-forecasts, with the two dbt steps rebuilt or reused on their own (tests/pipeline_runs.py,
-`reddit_pipeline_run`: a copy of the sample build, the fixture's two batches, then no change).
+themes and forecasts, with the two dbt steps rebuilt or reused on their own
+(tests/pipeline_runs.py, `reddit_pipeline_run`: a copy of the sample build, a run a week later,
+then the same run again). Sentiment labels and the signals computed from known posts are
+checked on the fixture (tests/unit/ml/test_sentiment.py, tests/dbt).
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from tests.reddit_fixture import SENTIMENT_LABELS, expected_signals
+from tests.pipeline_runs import POST_FACTS, WEEK_LATER
 
 pytestmark = pytest.mark.slow
+
+SUBREDDITS = {"anxiety", "depression", "mentalhealth"}
+REDDIT_SIGNALS = {"posts_per_week", "median_score", "comments_per_post", "negative_post_share"}
 
 
 def line_of(progress: str, step: str) -> str:
@@ -17,49 +24,61 @@ def line_of(progress: str, step: str) -> str:
     return line
 
 
-def test_each_week_is_scored_once_and_reaches_fct_signals(reddit_pipeline_run):
-    first = reddit_pipeline_run.facts["first"]
-    second, again = reddit_pipeline_run.previous, reddit_pipeline_run.result
-    for run in (first, second, again):
+def new_week() -> date:
+    """The week the later run adds: the last whole week before the as-of day's week."""
+    as_of = date.fromisoformat(WEEK_LATER)
+    return as_of - timedelta(days=as_of.weekday()) - timedelta(weeks=1)
+
+
+def test_a_new_week_is_scored_once_and_reaches_fct_signals(reddit_pipeline_run):
+    later, again = reddit_pipeline_run.previous, reddit_pipeline_run.result
+    workspace = reddit_pipeline_run.workspace
+    for run in (later, again):
         assert run.success, run.describe()
         assert run.failed_checks == [], run.describe()
-    assert "posts: 11 scored, 0 reused" in line_of(first.progress, "ml__post_sentiment")
-    assert "posts: 3 scored, 11 reused" in line_of(second.progress, "ml__post_sentiment")
-    assert "posts: 0 scored, 14 reused" in line_of(again.progress, "ml__post_sentiment")
-
-    workspace = reddit_pipeline_run.workspace
-    labels = dict(workspace.query("select post_id, label from ml.post_sentiment"))
-    assert labels == SENTIMENT_LABELS  # VADER's, as the fixture expects
-    found = workspace.query(
-        "select signal, group_value, period_start, period_end, value from marts.fct_signals "
-        "where source = 'reddit' order by all"
+    # Scored once: the new week's posts in the later run (and the texts the retention cut
+    # short), nothing in the run after it.
+    scored_later = workspace.count(
+        f"ml.post_sentiment where run_id in (select run_id from ml.post_sentiment "
+        f"where post_id in (select post_id from marts.fct_reddit_posts "
+        f"where created_week = '{new_week()}'))"
     )
-    expected = expected_signals()
-    assert [row[:4] for row in found] == [row[:4] for row in expected]
-    assert [row[4] for row in found] == pytest.approx([row[4] for row in expected])
+    assert scored_later > 0
+    assert f"posts: {scored_later} scored" in line_of(later.progress, "ml__post_sentiment")
+    total = workspace.count("ml.post_sentiment")
+    assert f"posts: 0 scored, {total} reused" in line_of(again.progress, "ml__post_sentiment")
+    assert total == workspace.count("marts.fct_reddit_posts")
+    # The new week is a complete week of every community, for every Reddit signal.
+    found = workspace.query(
+        "select signal, group_value from marts.fct_signals "
+        f"where source = 'reddit' and period_start = '{new_week()}'"
+    )
+    assert set(found) == {(s, r) for s in REDDIT_SIGNALS for r in SUBREDDITS}
 
 
-def test_the_second_week_adds_its_posts_and_leaves_the_first_weeks_rows(reddit_pipeline_run):
+def test_the_new_week_adds_its_posts_and_leaves_the_earlier_ones(reddit_pipeline_run):
     workspace = reddit_pipeline_run.workspace
-    before = reddit_pipeline_run.facts["posts_after_first"]
-    after = workspace.query("select * from marts.fct_reddit_posts order by post_id")
-    assert (len(before), len(after)) == (11, 14)
-    assert after[: len(before)] == before
+    before = reddit_pipeline_run.facts["posts_before"]
+    after = workspace.query(f"select {POST_FACTS} from marts.fct_reddit_posts order by 1")
+    known = {row[0] for row in before}
+    added = [row for row in after if row[0] not in known]
+    assert added and {row[5] for row in added} == {new_week()}
+    assert [row for row in after if row[0] in known] == before
 
 
 def test_each_dbt_step_is_rebuilt_or_reused_on_its_own(reddit_pipeline_run):
-    first = reddit_pipeline_run.facts["first"]
-    second, again = reddit_pipeline_run.previous, reddit_pipeline_run.result
-    for run in (first, second):
-        # New raw posts: both steps build and test (the second because the scores changed).
-        for step in ("mindpulse_dbt", "mindpulse_dbt_after_ml"):
-            line = line_of(run.progress, step)
-            assert line.split()[0] == "ok" and "dbt not run" not in line, run.progress
-            assert "checks" in line, run.progress
+    later, again = reddit_pipeline_run.previous, reddit_pipeline_run.result
+    # New raw posts: both steps build and test (the second because the scores changed).
+    for step in ("mindpulse_dbt", "mindpulse_dbt_after_ml"):
+        line = line_of(later.progress, step)
+        assert line.split()[0] == "ok" and "dbt not run" not in line, later.progress
+        assert "checks" in line, later.progress
     # Nothing new: neither step starts dbt, and no check runs again.
     for step in ("mindpulse_dbt", "mindpulse_dbt_after_ml"):
         assert "dbt not run: unchanged since run" in line_of(again.progress, step), again.progress
     assert [
         e for e in again.check_evaluations if e["asset"].startswith(("staging/", "marts/"))
     ] == []
-    assert "series: 111 reused, 0 fitted" in line_of(again.progress, "signal_forecasts")
+    series = reddit_pipeline_run.workspace.count("ml.forecast_metrics")
+    assert f"series: {series} reused, 0 fitted" in line_of(again.progress, "signal_forecasts")
+    assert "0 computed" in line_of(again.progress, "ml__reddit_insights")
