@@ -4,7 +4,9 @@ Every source's raw asset is built by :func:`build_raw_asset` from the source's c
 functions (extract a batch; rebuild one from a landed payload), so each inherits the same run
 config (accept a shrink, replay a landed batch), the completeness guard, the blocking
 accounting check and the metadata. An incremental source's extract is told the newest moment
-its table already holds from the mode it runs in, so it fetches only what is newer.
+its table already holds from the mode it runs in, so it fetches (or, in sample mode, generates)
+only what is newer; a run with nothing new loads an empty batch, which leaves the table and its
+data version as they were (``extract.raw_load.data_version``).
 """
 
 from collections.abc import Callable
@@ -24,7 +26,7 @@ from extract.completeness import ShrinkPolicy
 from extract.contract import RawTableContract
 from extract.landing import Landing, land_payload, prune_landing
 from extract.privacy import scrub_text
-from extract.raw_load import LoadResult, load_batch, newest_loaded
+from extract.raw_load import LoadResult, data_version, load_batch, newest_loaded
 from extract.reddit import extract_reddit
 from extract.reddit.extract import batch_from_payload as rebuild_reddit
 from extract.reddit.live_source import RedditCredentials
@@ -59,8 +61,8 @@ class RawLoadConfig(dg.Config):
 
 # (settings, newest date already loaded from the source's mode or None) -> the batch.
 Extract = Callable[[Settings, datetime | None], ExtractBatch]
-# (warehouse connection, settings) -> metadata: upkeep of the raw table after a load.
-AfterLoad = Callable[[duckdb.DuckDBPyConnection, Settings], dict]
+# (warehouse connection, settings, the load) -> metadata: upkeep of the raw table after a load.
+AfterLoad = Callable[[duckdb.DuckDBPyConnection, Settings, LoadResult], dict]
 
 
 def build_raw_asset(
@@ -122,8 +124,9 @@ def build_raw_asset(
                     key, error.accounting, batch, passed=False, description=str(error)
                 )
                 raise
-            upkeep = after_load(conn, settings) if after_load else {}
+            upkeep = after_load(conn, settings, loaded) if after_load else {}
             table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, contract.table)
+            version = data_version(conn, contract, batch)
         _log_load(context, batch, loaded)
         yield dg.MaterializeResult(
             asset_key=key,
@@ -133,7 +136,7 @@ def build_raw_asset(
                 "landing_files_pruned": pruned,
                 **upkeep,
             },
-            data_version=dg.DataVersion(batch.content_version()),
+            data_version=dg.DataVersion(version),
         )
         yield _accounting_result(key, loaded.accounting, batch, passed=True)
 
@@ -251,11 +254,18 @@ def _extract_reddit(settings: Settings, newest: datetime | None) -> ExtractBatch
     )
 
 
-def _expire_reddit_bodies(conn: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
+def _expire_reddit_bodies(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, loaded: LoadResult
+) -> dict:
     """Bodies loaded by earlier runs expire too: a weekly live load keeps a post's text for the
-    retention, not for ever."""
-    days = settings.reddit_text_retention_days
-    expired = expire_loaded_bodies(conn, RAW_SCHEMA, days, sample_as_of=settings.sample_as_of)
+    retention, not for ever. Stamped with this load's time, so the marts drop them this run."""
+    expired = expire_loaded_bodies(
+        conn,
+        RAW_SCHEMA,
+        settings.reddit_text_retention_days,
+        sample_as_of=settings.sample_as_of,
+        loaded_at=loaded.loaded_at,
+    )
     return {"bodies_expired": expired}
 
 

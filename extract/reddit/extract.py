@@ -59,8 +59,10 @@ def extract_reddit(
 ) -> ExtractBatch:
     """Extract Reddit posts in `mode` ('sample', 'live' or 'file') as one batch.
 
-    `newest_loaded` (live mode): the newest created_utc already in raw.reddit_posts; only posts
-    from that moment on are fetched. `api_url` points praw at another host (tests).
+    `newest_loaded` (live and sample mode): the newest created_utc raw.reddit_posts already
+    holds from this mode; only newer posts are fetched or generated (live mode fetches that very
+    second again, see ``live_source``; a generated week is whole, see ``sample``). `api_url`
+    points praw at another host (tests).
     `sample_as_of` (sample mode): the day the run pretends it is, in place of `now`: the sample
     holds the complete weeks before its week, and the text retention counts back from it. The
     batch id keeps the real time.
@@ -83,7 +85,7 @@ def extract_reddit(
                 f"sample_scale must be a positive number such as 1 or 10, got {sample_scale!r}."
             )
         clock = sample_clock(sample_as_of, now)
-        source = generate_sample(sample_scale, clock)
+        source = generate_sample(sample_scale, clock, since=newest_loaded)
     elif mode == "live":
         reddit = live_source.connect(
             credentials or live_source.RedditCredentials(None), api_url=api_url
@@ -129,7 +131,9 @@ def _batch(
     rows, quarantined = validate_payload(records)
     total = len(rows) + len(quarantined)
     hint = _HINTS.get(mode, _HINTS["live"])
-    if total == 0 and mode != "live":
+    # Live and sample mode hand over what is new since the last load, which may be nothing; an
+    # export that holds no post is a wrong file.
+    if total == 0 and mode == "file":
         raise ExtractError(f"The reddit {mode} input holds no posts. {hint}")
     check_bad_share(total, quarantined, max_bad_share, hint)
     if counted is None:

@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 import praw
@@ -32,6 +32,7 @@ import prawcore
 
 from extract.batch import ExtractError
 from extract.reddit.records import SOURCE_FIELDS
+from extract.reddit.validation import epoch_seconds
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def fetch_new_posts(
 ) -> pd.DataFrame:
     """Posts of `subreddits` newer than `newest_loaded` (all Reddit lists when None), as
     SOURCE_FIELDS records, newest first per subreddit."""
-    stop_at = _epoch(newest_loaded) if newest_loaded is not None else None
+    stop_at = epoch_seconds(newest_loaded) if newest_loaded is not None else None
     records = []
     for name in subreddits:
         # limit=None: page on until the listing ends or we stop; request_limit: posts per page.
@@ -185,10 +186,3 @@ def _record(post) -> dict:
         "_source": f"Reddit API, r/{post.subreddit.display_name}",
         "_problem": None,
     }
-
-
-def _epoch(moment: datetime) -> float:
-    """Seconds since the epoch of a naive-UTC (as the warehouse stores it) or aware time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()

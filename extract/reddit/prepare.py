@@ -14,7 +14,7 @@ quarantine or a log:
 - bodies older than the text retention keep no text either (body_state 'expired'). The cutoff
   is a UTC midnight, so every run of one day makes the same records (and lands them once).
   Bodies loaded while younger are emptied in raw.reddit_posts once they pass it
-  (``expire_loaded_bodies``, after every load).
+  (``expire_loaded_bodies``, after every load), and marked as loaded again so the marts follow.
 - the permalink keeps /r/<subreddit>/comments/<id>/ only: the slug repeats the title unscrubbed.
 - typed fields (score, dates, ...) that are not what their type allows hold text from
   somewhere else (a record split by bad quoting); they are scrubbed too, and quarantined later.
@@ -126,9 +126,15 @@ def expire_loaded_bodies(
     retention_days: int,
     now: datetime | None = None,
     sample_as_of: date | None = None,
+    *,
+    loaded_at: datetime,
 ) -> int:
     """Empty the bodies raw.reddit_posts still holds of posts older than the retention (loaded
     when they were younger); how many. The same cutoff as for new batches.
+
+    The rows emptied get `loaded_at` (the load time of this run) as their _loaded_at: what
+    reads raw incrementally takes the rows loaded since it last ran (marts.fct_reddit_posts
+    does), and must see these, or it keeps the text past the retention.
 
     `sample_as_of`: generated posts age from the day sample mode pretends it is, as they did
     when they were prepared; every other post ages from `now`. Generated posts are nobody's, so
@@ -148,7 +154,8 @@ def expire_loaded_bodies(
         return 0  # nothing loaded yet
     if count:
         conn.execute(
-            f"update {table} set body = null, body_state = 'expired' where {where}", cutoffs
+            f"update {table} set body = null, body_state = 'expired', _loaded_at = ? where {where}",
+            [loaded_at, *cutoffs],
         )
     return count
 

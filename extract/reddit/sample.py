@@ -15,12 +15,17 @@ What the data shows, so that trends, forecasts and themes have something to find
 - made-up authors (a few write often), about 3 % deleted accounts, removed, deleted and empty
   bodies, and some bodies with made-up u/name mentions, e-mail addresses, phone numbers and a
   profile link for the privacy step to remove;
-- three deliberately malformed posts in the newest week (a score in words, a date in words, a
-  subreddit name with a space), which land in raw.quarantine.
+- three deliberately malformed posts in the newest week of a first run's batch (a score in
+  words, a date in words, a subreddit name with a space), which land in raw.quarantine.
 
 Deterministic: every week's posts come from a random generator seeded with that calendar week
-and the scale, so two runs in the same week give identical posts, and the weeks two runs share
-hold the same posts (the incremental load replaces them with themselves).
+and the scale, so a week holds the same posts whatever day the sample is made on.
+
+Incremental, like the live source it stands in for: given the newest post already loaded
+(``since``), it makes only the posts created after it, up to the last complete week. A run in
+the same week as the last one makes nothing; a run a week later makes that week alone. Only
+the weeks that can hold such posts are generated (at scale 100 a week is 10,000 posts, the
+whole window a million).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from extract.reddit.sample_text import (
     THEME_NAMES,
     THEMES,
 )
-from extract.reddit.validation import now_naive
+from extract.reddit.validation import epoch_seconds, now_naive
 
 WEEKS = 104
 SEED = 20_260_101
@@ -60,17 +65,48 @@ def sample_weeks(now: datetime | None = None) -> list[date]:
     return [this_monday - timedelta(weeks=k) for k in range(WEEKS, 0, -1)]
 
 
-def generate_sample(scale: float = 1.0, now: datetime | None = None) -> pd.DataFrame:
-    """Posts as SOURCE_FIELDS records (plus '_source'), oldest first."""
+def generate_sample(
+    scale: float = 1.0, now: datetime | None = None, since: datetime | None = None
+) -> pd.DataFrame:
+    """Posts as SOURCE_FIELDS records (plus '_source'), oldest first: those of the sample's
+    weeks created after `since` (naive UTC, as the warehouse stores it), all when None.
+
+    Strictly after, where live mode fetches the newest second again: a generated week is whole
+    when it is made (only complete weeks are), so no post of that second can turn up later, and
+    a run with nothing new makes nothing at all.
+    """
     if not scale > 0:
         raise ValueError(f"scale must be a positive number such as 1 or 10, got {scale!r}")
-    weeks = [_week(monday, sub, scale) for monday in sample_weeks(now) for sub in SUBREDDITS]
-    frame = pd.concat(weeks, ignore_index=True)
-    frame = frame.sort_values("created_utc", kind="stable", ignore_index=True)
-    frame = pd.concat([frame, _malformed(sample_weeks(now)[-1])], ignore_index=True)
+    mondays = sample_weeks(now)
+    after = None if since is None else epoch_seconds(since)
+    # A week whose end is not after `since` holds no new post: not generated at all.
+    new_weeks = [
+        monday
+        for monday in mondays
+        if after is None or epoch_seconds(_midnight(monday + timedelta(weeks=1))) > after
+    ]
+    columns = [*SOURCE_FIELDS, "_source", "_problem"]
+    parts = [_week(monday, sub, scale) for monday in new_weeks for sub in SUBREDDITS]
+    if parts:
+        posts = pd.concat(parts, ignore_index=True)
+        if after is not None:
+            posts = posts[posts["created_utc"] > after]
+        parts = [posts.sort_values("created_utc", kind="stable", ignore_index=True)]
+    # The malformed posts come with the whole window only (a first run): in a weekly batch at a
+    # small scale (a week of scale 0.2 is 20 posts) three bad records pass the share of bad
+    # records a run tolerates, and stop it.
+    if after is None:
+        parts.append(_malformed(mondays[-1]))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True)
     frame["_source"] = "generated sample"
     frame["_problem"] = None
-    return frame.reindex(columns=[*SOURCE_FIELDS, "_source", "_problem"])
+    return frame.reindex(columns=columns)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
 
 
 def expected_posts(monday: date, subreddit: str) -> float:

@@ -14,7 +14,7 @@ are vectorised: a million posts are validated in a few seconds.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -245,3 +245,11 @@ def now_naive(now: datetime | None) -> pd.Timestamp:
     """`now` (or the current time) as a naive UTC timestamp."""
     stamp = pd.Timestamp(now) if now is not None else pd.Timestamp.now(tz="UTC")
     return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
+
+
+def epoch_seconds(moment: datetime) -> float:
+    """Seconds since the epoch of a naive-UTC (as the warehouse stores it) or aware time: how
+    live and sample mode compare a post's created_utc with the newest one already loaded."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.reddit.prepare import expire_loaded_bodies
 from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, execute, query, run_dbt
 from tests.reddit_fixture import (
     BATCH_1,
@@ -232,6 +233,45 @@ def test_a_second_batch_adds_only_its_week(tmp_path: Path):
     assert full.returncode == 0, full.describe()
     assert query(path, "select score from marts.fct_reddit_posts where post_id = 'p002'") == [
         (999,)
+    ]
+
+
+def test_bodies_expired_in_raw_leave_the_incremental_mart_in_the_same_run(tmp_path: Path):
+    """A body loaded while young, then a run after the text retention: the extract's upkeep
+    empties it in raw (expire_loaded_bodies), and the incremental fct_reddit_posts, which reads
+    only rows loaded since its last build, must lose it in that run's build too."""
+    path = tmp_path / "warehouse" / "mindpulse.duckdb"
+    select = ["--select", "stg_reddit__posts", "fct_reddit_posts"]
+    load_fixture(path, BATCH_1, BATCH_2, sentiment=False)
+    first = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
+    assert first.returncode == 0, first.describe()
+    before = query(path, FCT_POSTS)
+    young = datetime(2024, 5, 8)  # the cutoff of the run below: a year before it, at midnight
+    due = query(
+        path,
+        "select post_id from marts.fct_reddit_posts "
+        f"where body is not null and created_utc < '{young}' order by post_id",
+    )
+    assert len(due) >= 2
+
+    run_at = datetime(2025, 5, 8, 8)
+    with duckdb.connect(str(path)) as conn:
+        # (raw holds p001 and p006 twice: scraped twice in one batch)
+        assert expire_loaded_bodies(conn, "raw", 365, run_at, loaded_at=run_at) == len(due) + 2
+    second = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
+    assert second.returncode == 0, second.describe()
+    assert query(
+        path, f"select count(body) from marts.fct_reddit_posts where created_utc < '{young}'"
+    ) == [(0,)]
+    ids = ", ".join(f"'{post_id}'" for (post_id,) in due)
+    assert query(
+        path,
+        "select distinct body_state, body_length from marts.fct_reddit_posts "
+        f"where post_id in ({ids})",
+    ) == [("expired", 0)]
+    # Posts younger than the retention are as they were.
+    assert [row for row in query(path, FCT_POSTS) if row[6] >= young] == [
+        row for row in before if row[6] >= young
     ]
 
 

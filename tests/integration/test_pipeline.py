@@ -147,13 +147,29 @@ def test_a_second_run_leaves_the_same_rows_and_reuses_every_forecast(
     assert "dbt not run: unchanged since run" in dbt_again, again.progress
     assert again.materialized == moved.materialized
     assert [e for e in again.check_evaluations if e["asset"].startswith("staging/")] == []
-    # The same sample is landed once per source; every load names that one file.
-    for source in ("cdc_pulse", "reddit"):
-        [landed] = (workspace.landing_dir / source).iterdir()
-        paths = workspace.query(
-            f"select distinct landing_path from raw.load_batches where source = '{source}'"
-        )
-        assert {Path(path).name for (path,) in paths} == {landed.name}
+    # The same CDC sample (a snapshot) is landed once; every load names that one file.
+    [landed] = (workspace.landing_dir / "cdc_pulse").iterdir()
+    paths = workspace.query(
+        "select distinct landing_path from raw.load_batches where source = 'cdc_pulse'"
+    )
+    assert {Path(path).name for (path,) in paths} == {landed.name}
+    # Reddit is incremental: the first run landed the whole sample; both later runs found no
+    # post newer than the newest loaded and landed what they received, an empty payload, which
+    # (identical bytes landing once) is one empty file. raw.reddit_posts kept its rows.
+    empty, whole = sorted(
+        (workspace.landing_dir / "reddit").iterdir(), key=lambda path: path.stat().st_size
+    )
+    assert empty.stat().st_size == 0 < whole.stat().st_size
+    loads = workspace.query(
+        "select landing_path, rows_in from raw.load_batches where source = 'reddit' "
+        "order by loaded_at"
+    )
+    rows_in = sample_build.count("raw.reddit_posts") + 3  # and its three malformed posts
+    assert [(Path(path).name, rows) for path, rows in loads] == [
+        (whole.name, rows_in),
+        (empty.name, 0),
+        (empty.name, 0),
+    ]
 
 
 def test_nothing_is_written_outside_the_data_folder(sample_pipeline):

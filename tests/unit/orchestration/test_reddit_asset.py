@@ -32,7 +32,8 @@ def materialize(asset, settings) -> dict:
         logs = " ".join(str(e.user_message) for e in instance.all_logs(result.run_id))
     [event] = result.get_asset_materialization_events()
     metadata = {key: value.value for key, value in event.materialization.metadata.items()}
-    return {**metadata, "logs": logs}
+    version = event.materialization.tags["dagster/data_version"]
+    return {**metadata, "logs": logs, "data_version": version}
 
 
 def query(settings, sql: str):
@@ -40,16 +41,41 @@ def query(settings, sql: str):
         return conn.execute(sql).fetchall()
 
 
-def test_the_sample_loads_and_a_rerun_replaces_it(tmp_path):
+def test_the_sample_loads_once_and_a_rerun_adds_nothing(tmp_path):
+    """Sample mode is incremental like live mode: a rerun generates nothing newer than what is
+    loaded, lands an empty payload and leaves the table and its data version as they were."""
     settings = load_settings({"MINDPULSE_DATA_DIR": str(tmp_path / "data")})
     assert RAW_ASSETS["reddit"] is reddit_posts and reddit_posts.key == REDDIT_KEY
     first = materialize(reddit_posts, settings)
+    rows = query(settings, "select * from raw.reddit_posts order by post_id")
     second = materialize(reddit_posts, settings)
-    assert (first["rows_quarantined"], second["landing"]) == (3, "reused")
-    assert second["bodies_expired"] == 0  # the batch came with its old bodies already empty
-    assert query(settings, "select count(*) from raw.reddit_posts") == [(first["rows_loaded"],)]
+    assert first["rows_quarantined"] == 3 and first["rows_loaded"] > 9_000
+    assert (second["rows_in"], second["bodies_expired"]) == (0, 0)
+    assert second["data_version"] == first["data_version"]
+    assert query(settings, "select * from raw.reddit_posts order by post_id") == rows
     assert query(settings, "select count(*) from raw.quarantine") == [(3,)]
     assert (settings.data_dir / "secrets" / "reddit_author_key").is_file()
+
+
+def test_a_sample_a_week_later_loads_that_week_and_expires_a_week_of_bodies(tmp_path):
+    def run(as_of: dt.date) -> dict:
+        env = {"MINDPULSE_DATA_DIR": str(tmp_path / "data"), "MINDPULSE_SAMPLE_AS_OF": str(as_of)}
+        return materialize(reddit_posts, load_settings(env))
+
+    as_of = dt.date(2026, 11, 18)
+    first, later = run(as_of), run(as_of + dt.timedelta(days=7))
+    settings = load_settings({"MINDPULSE_DATA_DIR": str(tmp_path / "data")})
+    weeks = query(
+        settings,
+        "select created_week, count(*) from raw.reddit_posts group by 1 order by 1 desc limit 1",
+    )
+    assert weeks == [(dt.date(2026, 11, 16), later["rows_loaded"])]
+    assert later["bodies_expired"] > 0 and later["data_version"] != first["data_version"]
+    # Every row this run wrote carries its load time: the new week and the bodies it emptied.
+    [(stamp,)] = query(settings, "select max(_loaded_at) from raw.reddit_posts")
+    assert query(
+        settings, f"select count(*) from raw.reddit_posts where _loaded_at = '{stamp}'"
+    ) == [(later["rows_loaded"] + later["bodies_expired"],)]
 
 
 def test_the_export_file_setting_switches_to_file_mode(tmp_path):

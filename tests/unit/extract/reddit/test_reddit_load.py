@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from extract.landing import land_payload
-from extract.raw_load import load_batch, newest_loaded
+from extract.raw_load import data_version, load_batch, newest_loaded
 from extract.reddit import extract_reddit
 from extract.reddit.extract import batch_from_payload
 from extract.reddit.prepare import expire_loaded_bodies
@@ -18,6 +18,7 @@ from extract.replay import find_landed, replay_batch
 from tests.unit.extract.reddit.reddit_api import KEY
 
 NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+STAMP = dt.datetime(2027, 3, 5, 6, 0)  # the load time of the run that expires bodies
 
 
 @pytest.fixture
@@ -103,16 +104,20 @@ def test_loaded_bodies_expire_when_they_pass_the_retention(conn, tmp_path):
     batch = extract_reddit("sample", author_key=KEY, sample_scale=0.2, now=NOW)
     load_batch(conn, batch, tmp_path / "a.jsonl", RAW_CONTRACT)
     texts = count(conn, "raw.reddit_posts where body_state = 'text'")
-    assert texts > 0 and expire_loaded_bodies(conn, "raw", 365, NOW) == 0  # already applied
+    assert texts > 0
+    assert expire_loaded_bodies(conn, "raw", 365, NOW, loaded_at=STAMP) == 0  # already applied
     # 100 days later, the bodies of posts then older than 365 days go.
     later = NOW + dt.timedelta(days=100)
     cutoff = dt.datetime(2026, 3, 5)  # midnight of (2027-03-05 - 365 days)
     due = count(conn, f"raw.reddit_posts where body_state = 'text' and created_utc < '{cutoff}'")
     assert due > 0
-    assert expire_loaded_bodies(conn, "raw", 365, later) == due
+    assert expire_loaded_bodies(conn, "raw", 365, later, loaded_at=STAMP) == due
     assert count(conn, "raw.reddit_posts where body_state = 'text'") == texts - due
     assert count(conn, "raw.reddit_posts where body_state = 'expired' and body is not null") == 0
-    assert expire_loaded_bodies(conn, "raw", 365, later) == 0
+    # The rows emptied, and only they, are marked as loaded by this run: an incremental mart
+    # takes them again.
+    assert count(conn, f"raw.reddit_posts where _loaded_at = '{STAMP}'") == due
+    assert expire_loaded_bodies(conn, "raw", 365, later, loaded_at=STAMP) == 0
 
 
 def test_sample_bodies_age_from_the_sample_as_of_day_and_others_from_now(conn, tmp_path):
@@ -133,8 +138,50 @@ def test_sample_bodies_age_from_the_sample_as_of_day_and_others_from_now(conn, t
     cutoff_then, cutoff_now = dt.datetime(2025, 11, 18), dt.datetime(2025, 11, 25)
     live_due, sample_kept = texts("live", cutoff_now), texts("sample", cutoff_now)
     assert live_due > 0 and sample_kept > 0 and texts("sample", cutoff_then) == 0
-    assert expire_loaded_bodies(conn, "raw", 365, NOW, sample_as_of=as_of) == live_due
+    assert expire_loaded_bodies(conn, "raw", 365, NOW, as_of, loaded_at=STAMP) == live_due
     assert texts("live", cutoff_now) == 0 and texts("sample", cutoff_now) == sample_kept
     # A week later for the sample too.
-    assert expire_loaded_bodies(conn, "raw", 365, NOW, sample_as_of=NOW.date()) == sample_kept
+    assert expire_loaded_bodies(conn, "raw", 365, NOW, NOW.date(), loaded_at=STAMP) == sample_kept
     assert texts("sample", cutoff_now) == 0
+
+
+def test_the_data_version_follows_the_table_not_the_batch(conn, tmp_path):
+    """An incremental table's data version is its rows': a run with nothing new loads an empty
+    batch and leaves it (and every row) as it was; a new week or an expired body changes it."""
+    as_of = NOW.date() - dt.timedelta(days=7)
+
+    def run(day: dt.date, stamp: int):
+        newest = newest_loaded(conn, RAW_CONTRACT, "raw", "sample")
+        batch = extract_reddit(
+            "sample",
+            author_key=KEY,
+            sample_scale=0.2,
+            now=NOW + dt.timedelta(seconds=stamp),
+            sample_as_of=day,
+            newest_loaded=newest,
+        )
+        loaded = load_batch(conn, batch, tmp_path / f"{stamp}.jsonl", RAW_CONTRACT)
+        expire_loaded_bodies(conn, "raw", 365, NOW, day, loaded_at=loaded.loaded_at)
+        return batch, data_version(conn, RAW_CONTRACT, batch)
+
+    first, version = run(as_of, 0)
+    rows = conn.execute("select * from raw.reddit_posts order by post_id").fetchall()
+    again, same = run(as_of, 1)
+    assert (len(again.rows), again.payload, again.quarantined) == (0, b"", [])
+    assert same == version
+    assert conn.execute("select * from raw.reddit_posts order by post_id").fetchall() == rows
+    # A week later: that week's posts (the malformed ones came with the first batch only), and
+    # a week of bodies aged.
+    later, moved = run(NOW.date(), 2)
+    assert set(later.rows["created_week"]) == {dt.date(2026, 11, 16)}
+    assert later.quarantined == [] and count(conn, "raw.quarantine") == 3
+    assert count(conn, "raw.reddit_posts") == len(first.rows) + len(later.rows)
+    assert moved != version
+    # Nothing new, but a body passes the retention: another version.
+    conn.execute(
+        "update raw.reddit_posts set body_state = 'text', body = 'still here' "
+        "where post_id = (select min(post_id) from raw.reddit_posts where body_state = 'expired')"
+    )
+    assert data_version(conn, RAW_CONTRACT, later) != moved
+    _, expired = run(NOW.date(), 3)
+    assert expired == moved
