@@ -167,15 +167,20 @@ def _path_from_env(env: Mapping[str, str], name: str, default: Path) -> Path:
     return path
 
 
+def _positive_int(raw: str) -> int | None:
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
 def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
+    value = _positive_int(raw)
+    if value is None:
         raise ConfigurationError(
             f"{name}={raw!r} must be a positive whole number of {unit}, such as {default}."
         )
@@ -187,11 +192,8 @@ def _jobs_from_env(env: Mapping[str, str], name: str) -> int | None:
     raw = env.get(name, "").strip().lower()
     if raw in ("", "auto"):
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
+    value = _positive_int(raw)
+    if value is None:
         raise ConfigurationError(
             f"{name}={raw!r} must be `auto` or a positive whole number of processes, such as 1."
         )
