@@ -142,7 +142,7 @@ class Workspace:
         try:
             process.wait(timeout=RUN_TIMEOUT_SECONDS)
         finally:
-            stop_process_group(process)
+            preloaded.stop_group(process)
         seconds = time.perf_counter() - started
         log = output_path.read_text()
         if not summary_path.exists():
@@ -166,10 +166,6 @@ class Workspace:
     def table_digest(self, table: str, order_by: str) -> str:
         rows = self.query(f"select * from {table} order by {order_by}")
         return hashlib.sha256(repr(rows).encode()).hexdigest()
-
-
-def stop_process_group(process: subprocess.Popen | preloaded.PreloadedProcess) -> None:
-    preloaded.stop_group(process)
 
 
 def write_export_with_an_impossible_value(path: Path, scale: str = SAMPLE_SCALE) -> Path:
@@ -250,7 +246,7 @@ class PipelineRuns:
         self._closed = True
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in list(self._running):
-            stop_process_group(process)
+            preloaded.stop_group(process)
         self._executor.shutdown(wait=True)
 
 
