@@ -37,14 +37,8 @@ from orchestration.dashboard_asset import DASHBOARD_TABLES
 from orchestration.publish import generations_dir, list_generations
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import PROJECT_ROOT
-from tests.pipeline_runs import (
-    RUN_TIMEOUT_SECONDS,
-    SAMPLE_SCALE,
-    FinishedRun,
-    PipelineRuns,
-    RunSummary,
-    Workspace,
-)
+from tests.pipeline_runs import SAMPLE_SCALE, FinishedRun, PipelineRuns
+from tests.workspace import RUN_TIMEOUT_SECONDS, RunSummary, Workspace
 
 POINTS = ("make_dbt", "raw_load", "publish")
 RUN_ENV = {"MINDPULSE_SAMPLE_SCALE": SAMPLE_SCALE, "MINDPULSE_WRITER_WAIT_SECONDS": "60"}

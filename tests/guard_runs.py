@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.pipeline_runs import FinishedRun, PipelineRuns, Workspace, real_exports_env
+from tests.pipeline_runs import FinishedRun, PipelineRuns, real_exports_env
 from tests.real_data import CDC_EXPORT
+from tests.workspace import Workspace
 
 GUARDED_TABLES = {
     "raw.cdc_pulse_indicators": "all",

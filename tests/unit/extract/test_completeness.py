@@ -18,14 +18,7 @@ from extract.completeness import (
     find_problems,
 )
 from extract.raw_load import load_batch
-
-
-def counts(conn) -> tuple:
-    return conn.execute(
-        "select (select count(*) from raw.cdc_pulse_indicators),"
-        " (select count(*) from raw.quarantine), (select count(*) from raw.load_batches),"
-        " (select list(distinct _batch_id) from raw.cdc_pulse_indicators)"
-    ).fetchall()[0]
+from tests.unit.extract.raw_counts import counts
 
 
 def derived(batch: ExtractBatch, rows: pd.DataFrame, name: str) -> ExtractBatch:

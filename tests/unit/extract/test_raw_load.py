@@ -15,19 +15,12 @@ from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.records import RAW_COLUMNS, RAW_CONTRACT
 from extract.landing import land_payload
 from extract.raw_load import LOAD_COLUMNS, load_batch
+from tests.unit.extract.raw_counts import counts
 
 
 @pytest.fixture(scope="module")
 def sample_batch():
     return extract_cdc_pulse("sample", sample_scale=0.3)
-
-
-def counts(conn) -> tuple:
-    return conn.execute(
-        "SELECT (SELECT count(*) FROM raw.cdc_pulse_indicators),"
-        " (SELECT count(*) FROM raw.quarantine), (SELECT count(*) FROM raw.load_batches),"
-        " (SELECT list(DISTINCT _batch_id) FROM raw.cdc_pulse_indicators)"
-    ).fetchall()[0]
 
 
 def test_tables_follow_the_contract(warehouse, sample_batch, tmp_path):
