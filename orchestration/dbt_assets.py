@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from orchestration import dbt_parse_state
 from orchestration.dbt_reuse import build_metadata, reused_outputs, unchanged_build
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -156,8 +157,11 @@ def _build(
                 context, list(reused_outputs(context, build, built_in)), warehouse
             )
             return
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    target_path = dbt_parse_state.new_target_path(DBT_PROJECT_DIR, context)
+    dbt_parse_state.restore(settings.dbt_parse_state_path, target_path)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target_path)
     events = list(invocation.stream())
+    dbt_parse_state.save(target_path, settings.dbt_parse_state_path)
     green = invocation.is_successful()
     events = [
         event.with_metadata({**event.metadata, **build_metadata(green, built_in)})

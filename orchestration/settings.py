@@ -131,6 +131,11 @@ class Settings:
         return self.data_dir / "logs"
 
     @property
+    def dbt_parse_state_path(self) -> Path:
+        """dbt's saved parse of the project for this data folder (dbt_parse_state.py)."""
+        return self.data_dir / "dbt" / "partial_parse.msgpack"
+
+    @property
     def published_duckdb_path(self) -> Path:
         """Copy of the warehouse the dashboard reads; swapped in atomically after a green build.
 

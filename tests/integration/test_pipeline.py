@@ -39,6 +39,15 @@ def test_every_asset_is_materialized_and_every_check_passes(sample_pipeline):
     assert first_run.failed_checks == []
 
 
+def test_the_second_dbt_step_starts_from_the_first_steps_parse(sample_pipeline):
+    # A workspace's own data folder: the profile differs from the one `make prepare` parsed
+    # with, so the first dbt step parses the project from scratch, and saves it for the next.
+    output = sample_pipeline.result.output
+    assert output.count("Unable to do partial parsing") == 1, output[-3000:]
+    saved = sample_pipeline.workspace.data_dir / "dbt" / "partial_parse.msgpack"
+    assert saved.is_file()
+
+
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
     lines = sample_pipeline.result.progress.splitlines()
     # One line per step: extracts, dbt, sentiment, the dbt models that read it, themes and
@@ -177,8 +186,15 @@ def test_nothing_is_written_outside_the_data_folder(sample_pipeline):
     # The data folder, the Dagster home and the test harness's own run logs.
     assert {path.name for path in workspace.root.iterdir()} <= {"data", "dagster_home", "runs"}
     written = {path.name for path in workspace.data_dir.iterdir()}
-    # secrets/: the generated key of the Reddit author hashes (mode 0600, never committed).
-    assert {"landing", "warehouse"} <= written <= {"landing", "logs", "secrets", "warehouse"}
+    # secrets/: the generated key of the Reddit author hashes (mode 0600, never committed);
+    # dbt/: dbt's saved parse of the project for this folder.
+    assert {"landing", "warehouse", "dbt"} <= written <= {
+        "dbt",
+        "landing",
+        "logs",
+        "secrets",
+        "warehouse",
+    }
 
 
 def test_the_real_cdc_export_runs_end_to_end(real_pipeline_run):
