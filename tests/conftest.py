@@ -6,14 +6,35 @@ later runs later), so everything else runs meanwhile. The tests run in two pytes
 processes; tests/workers.py says which runs what.
 """
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from tests.pipeline_runs import RUN_ORDER, PipelineRuns, module_ranks, runs_needed
 from tests.real_data import CDC_EXPORT, require
 from tests.workers import RUN_TESTS, PipelineWorkerScheduling, is_pipeline_worker
+
+
+def _scan_component_manifests_once() -> None:
+    """Every new Streamlit AppTest scans the metadata of every installed package for components
+    (about a tenth of a second; a hundred AppTests a session). The installed packages do not
+    change during the session: the first scan serves every AppTest after it."""
+    scan = manifest_scanner.scan_component_manifests
+    if hasattr(scan, "first_scan"):
+        return
+    first_scan = functools.cache(scan)
+
+    def scan_once(max_workers: int | None = None) -> list:
+        return list(first_scan(max_workers))
+
+    scan_once.first_scan = first_scan
+    manifest_scanner.scan_component_manifests = scan_once
+
+
+_scan_component_manifests_once()
 
 
 @pytest.fixture

@@ -184,18 +184,10 @@ def _texts(rng: np.random.Generator, theme: np.ndarray) -> tuple[np.ndarray, np.
         chosen = np.flatnonzero(theme == index)
         if chosen.size == 0:
             continue
-        title_templates, body_templates, fillers = THEMES[name]
-        t = rng.integers(0, len(title_templates), chosen.size)
-        b = rng.integers(0, len(body_templates), chosen.size)
-        f = rng.integers(0, len(fillers), chosen.size)
-        # Every (template, filler) pair once, then picked per post: formatting costs nothing
-        # per post.
-        title_table = np.array(
-            [[tt.format(x=x) for x in fillers] for tt in title_templates], dtype=object
-        )
-        body_table = np.array(
-            [[bt.format(x=x) for x in fillers] for bt in body_templates], dtype=object
-        )
+        title_table, body_table = _text_tables(name)
+        t = rng.integers(0, title_table.shape[0], chosen.size)
+        b = rng.integers(0, body_table.shape[0], chosen.size)
+        f = rng.integers(0, title_table.shape[1], chosen.size)
         titles[chosen] = title_table[t, f]
         bodies[chosen] = body_table[b, f]
     contact = np.flatnonzero(rng.random(n) < 0.02)
@@ -208,6 +200,16 @@ def _texts(rng: np.random.Generator, theme: np.ndarray) -> tuple[np.ndarray, np.
     ):
         bodies[position] += CONTACT_LINES[line].format(name=_name(int(name)), d2=f"{digits:02d}")
     return titles, bodies
+
+
+@functools.cache
+def _text_tables(theme: str) -> tuple[np.ndarray, np.ndarray]:
+    """A theme's titles and bodies for every (template, filler) pair, formatted once: a post
+    picks one, so formatting costs nothing per post (nor per week)."""
+    title_templates, body_templates, fillers = THEMES[theme]
+    titles = [[template.format(x=x) for x in fillers] for template in title_templates]
+    bodies = [[template.format(x=x) for x in fillers] for template in body_templates]
+    return np.array(titles, dtype=object), np.array(bodies, dtype=object)
 
 
 def _authors(rng: np.random.Generator, n: int, scale: float) -> np.ndarray:

@@ -3,7 +3,7 @@ right rows, right places. The Reddit models' own behaviour is in test_dbt_reddit
 
 from __future__ import annotations
 
-from tests.dbt.dbt_harness import BuiltWarehouse, query, run_dbt
+from tests.dbt.dbt_harness import BuiltWarehouse, query
 
 # The sample generator's shape: 37 subgroups (national 1, age 7, sex 2, gender identity 3,
 # sexual orientation 3, race/ethnicity 5, education 4, disability 2, state 10) x 3 indicators
@@ -138,13 +138,3 @@ def test_cadence_follows_the_survey_calendar(green_sample_warehouse: BuiltWareho
         ("four_weekly", 33),
     ]
     assert str(cadences[2][2]) == "2021-12-01"  # first window of phase 3.3
-
-
-def test_dbt_unit_tests_run(green_sample_warehouse: BuiltWarehouse):
-    run = run_dbt(
-        ["test", "--select", "test_type:unit"],
-        duckdb_path=green_sample_warehouse.path,
-        work_dir=green_sample_warehouse.work_dir,
-    )
-    assert run.returncode == 0, run.describe()
-    assert run.statuses() == dict.fromkeys(UNIT_TESTS, "pass")

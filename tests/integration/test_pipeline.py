@@ -188,13 +188,17 @@ def test_nothing_is_written_outside_the_data_folder(sample_pipeline):
     written = {path.name for path in workspace.data_dir.iterdir()}
     # secrets/: the generated key of the Reddit author hashes (mode 0600, never committed);
     # dbt/: dbt's saved parse of the project for this folder.
-    assert {"landing", "warehouse", "dbt"} <= written <= {
-        "dbt",
-        "landing",
-        "logs",
-        "secrets",
-        "warehouse",
-    }
+    assert (
+        {"landing", "warehouse", "dbt"}
+        <= written
+        <= {
+            "dbt",
+            "landing",
+            "logs",
+            "secrets",
+            "warehouse",
+        }
+    )
 
 
 def test_the_real_cdc_export_runs_end_to_end(real_pipeline_run):
