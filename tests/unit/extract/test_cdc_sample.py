@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 
 import pytest
 
@@ -132,14 +131,11 @@ def test_state_areas_grow_with_the_scale():
     assert state_areas(0.01) == []
 
 
-def test_scale_ten_is_fast_and_complete():
-    started = time.perf_counter()
+def test_scale_ten_is_complete():
     batch = extract_cdc_pulse("sample", sample_scale=10)
-    elapsed = time.perf_counter() - started
     states = batch.rows[batch.rows["group_name"] == "By State"]
     assert states["subgroup"].nunique() == 100
     assert len(batch.rows) == 3 * (27 * 82 + 100 * 72)
-    assert elapsed < 15, f"scale 10 took {elapsed:.1f}s"
 
 
 def test_invalid_scale_is_a_clear_error():
