@@ -28,13 +28,19 @@ navigation = st.navigation(
             icon=":material/show_chart:",
             url_path="survey-trends",
         ),
+        st.Page(
+            PAGES_DIR / "community_pulse.py",
+            title="Community pulse",
+            icon=":material/forum:",
+            url_path="community-pulse",
+        ),
     ]
 )
 
 with st.sidebar:
     st.caption(
         "MindPulse shows population-level indicators from public sources. "
-        "They describe shares of adults, never individuals, and are not diagnoses."
+        "They describe groups of people or posts, never individuals, and are not diagnoses."
     )
 
 try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.labels import ordered_signals, signal_label
+from dashboard.labels import community_label, ordered_signals, signal_label
 
 HISTORY_COLOUR = "#1f5f8b"
 HISTORY_BAND = "rgba(31, 95, 139, 0.18)"
@@ -17,6 +19,21 @@ SIGNAL_COLOURS = {
     "anxiety": "#2a9d8f",
     "depression": "#8e5ea2",
 }
+COMMUNITY_COLOURS = ("#1f5f8b", "#2a9d8f", "#8e5ea2", "#d9822b", "#c0392b", "#6c757d")
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How a series' values are named and formatted in the trend chart."""
+
+    name: str = "Survey estimate"
+    y_title: str = "% of adults"
+    suffix: str = "%"  # after every value, on the axis and in the hover
+    digits: int = 1
+    end_label: str = "last survey data"
+
+
+SURVEY = SeriesStyle()
 
 
 def _band(
@@ -57,13 +74,15 @@ def trend_figure(
     *,
     title: str,
     show_fit: bool = False,
+    style: SeriesStyle = SURVEY,
 ) -> go.Figure:
-    """Survey estimates with their confidence band, plus the forecast and its interval.
+    """Observed values with their confidence band (if any), plus the forecast and its interval.
 
     ``history`` has period_start, period_end, value, ci_low, ci_high (marts.fct_signals);
     ``forecast`` has ds, yhat, yhat_lower, yhat_upper, is_forecast (ml.forecasts).
     """
     figure = go.Figure()
+    value = f"%{{y:.{style.digits}f}}{style.suffix}"
     history = history.sort_values("period_start").reset_index(drop=True)
     ci = history[history[["ci_low", "ci_high"]].notna().all(axis=1)]
     if not ci.empty:
@@ -88,11 +107,11 @@ def trend_figure(
             x=history["period_start"],
             y=history["value"],
             mode="lines+markers",
-            name="Survey estimate",
+            name=style.name,
             line={"color": HISTORY_COLOUR, "width": 2},
             marker={"size": 5},
             customdata=period_text,
-            hovertemplate="%{customdata}<br>%{y:.1f}%<extra>Survey estimate</extra>",
+            hovertemplate=f"%{{customdata}}<br>{value}<extra>{style.name}</extra>",
         )
     )
 
@@ -108,7 +127,7 @@ def trend_figure(
                     mode="lines",
                     name="Model fit (in-sample)",
                     line={"color": FIT_COLOUR, "width": 1.5, "dash": "dot"},
-                    hovertemplate="%{y:.1f}%<extra>Model fit</extra>",
+                    hovertemplate=f"{value}<extra>Model fit</extra>",
                 )
             )
         if not future.empty:
@@ -133,10 +152,10 @@ def trend_figure(
                     name="Forecast",
                     line={"color": FORECAST_COLOUR, "width": 2, "dash": "dash"},
                     marker={"size": 5, "symbol": "diamond"},
-                    hovertemplate="%{y:.1f}%<extra>Forecast</extra>",
+                    hovertemplate=f"{value}<extra>Forecast</extra>",
                 )
             )
-            _mark_end_of_data(figure, history["period_end"].max())
+            _mark_end_of_data(figure, history["period_end"].max(), style.end_label)
 
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -145,13 +164,13 @@ def trend_figure(
         height=460,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
-        yaxis={"title": "% of adults", "ticksuffix": "%"},
+        yaxis={"title": style.y_title, "ticksuffix": style.suffix},
         xaxis={"title": None},
     )
     return figure
 
 
-def _mark_end_of_data(figure: go.Figure, when: pd.Timestamp) -> None:
+def _mark_end_of_data(figure: go.Figure, when: pd.Timestamp, label: str) -> None:
     # A shape plus an annotation rather than add_vline: add_vline's annotation breaks on dates.
     figure.add_shape(
         type="line",
@@ -166,7 +185,7 @@ def _mark_end_of_data(figure: go.Figure, when: pd.Timestamp) -> None:
         x=when,
         y=1,
         yref="paper",
-        text="last survey data",
+        text=label,
         showarrow=False,
         xanchor="right",
         yanchor="bottom",
@@ -196,5 +215,34 @@ def national_overview_figure(history: pd.DataFrame) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
         yaxis={"title": "% of adults", "ticksuffix": "%"},
+    )
+    return figure
+
+
+def community_figure(
+    frame: pd.DataFrame, *, y_title: str, suffix: str = "", digits: int = 0
+) -> go.Figure:
+    """One line per community: ``frame`` has subreddit, period_start, value (weekly)."""
+    figure = go.Figure()
+    for index, subreddit in enumerate(sorted(frame["subreddit"].unique())):
+        rows = frame[frame["subreddit"] == subreddit].sort_values("period_start")
+        figure.add_trace(
+            go.Scatter(
+                x=rows["period_start"],
+                y=rows["value"],
+                mode="lines",
+                name=community_label(subreddit),
+                line={"color": COMMUNITY_COLOURS[index % len(COMMUNITY_COLOURS)], "width": 2},
+                hovertemplate=f"%{{y:.{digits}f}}{suffix}",
+            )
+        )
+    figure.update_layout(
+        template="plotly_white",
+        hovermode="x unified",
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
+        yaxis={"title": y_title, "ticksuffix": suffix, "rangemode": "tozero"},
+        xaxis={"title": "Week starting"},
     )
     return figure

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.errors import DataUnavailable, NothingPublished
-from dashboard.labels import model_label
+from dashboard.labels import CDC_TEXT, SourceText, model_label
 
 CRISIS_RESOURCES_MARKDOWN = """
 **If you or someone you know is struggling, help is available now.**
@@ -21,18 +22,12 @@ CRISIS_RESOURCES_MARKDOWN = """
 Outside the US: contact your local emergency services.
 """
 
-SOURCE_MODE_TEXT = {
-    "sample": "generated sample data (illustrative, not real survey results)",
-    "file": "a CDC export file",
-    "live": "the live CDC data API",
-}
-
-
-# (column in ml.forecast_metrics, upper-cased; unit shown; explanation). MAPE is stored in
-# percent already (ml_assets.backtest.mape: 5.0 means 5 %).
+# (column in ml.forecast_metrics, upper-cased; unit shown; explanation). MAE and RMSE are in
+# the series' own unit (ForecastUnit); MAPE is stored in percent already
+# (ml_assets.backtest.mape: 5.0 means 5 %).
 BACKTEST_METRICS = (
-    ("MAE", " pp", "Mean absolute error, in percentage points."),
-    ("RMSE", " pp", "Root mean squared error, in percentage points."),
+    ("MAE", None, "Mean absolute error, in {words}."),
+    ("RMSE", None, "Root mean squared error, in {words}."),
     ("MAPE", "%", "Mean absolute percentage error."),
     (
         "MASE",
@@ -42,6 +37,18 @@ BACKTEST_METRICS = (
         "forecast's MASE.",
     ),
 )
+
+
+@dataclass(frozen=True)
+class ForecastUnit:
+    """The unit of a forecast series' errors, and what to say when it has no backtest."""
+
+    suffix: str = " pp"
+    words: str = "percentage points"
+    no_backtest: str = "No backtest for this series: it has too few survey periods for a forecast."
+
+
+PERCENTAGE_POINTS = ForecastUnit()
 
 
 def crisis_footer() -> None:
@@ -66,8 +73,12 @@ def data_unavailable(error: DataUnavailable) -> None:
     st.warning(f"**The data cannot be read right now.** {error}", icon=":material/warning:")
 
 
-def freshness_badge(load: dict[str, Any] | None, last_period_end: pd.Timestamp | None) -> None:
-    """One line: when the source was last loaded, from what, and the newest survey period."""
+def freshness_badge(
+    load: dict[str, Any] | None,
+    last_period_end: pd.Timestamp | None,
+    text: SourceText = CDC_TEXT,
+) -> None:
+    """One line: when the source was last loaded, from what, and its newest period."""
     parts = []
     if load is None:
         parts.append("No load of this source is recorded in raw.load_batches.")
@@ -75,16 +86,13 @@ def freshness_badge(load: dict[str, Any] | None, last_period_end: pd.Timestamp |
         loaded_at = pd.Timestamp(load["loaded_at"]).strftime("%Y-%m-%d %H:%M UTC")
         mode = load["source_mode"]
         parts.append(
-            f"last loaded **{loaded_at}** in `{mode}` mode, from {SOURCE_MODE_TEXT.get(mode, mode)}"
+            f"last loaded **{loaded_at}** in `{mode}` mode, from {text.modes.get(mode, mode)}"
         )
     if last_period_end is not None:
-        parts.append(f"latest survey period ends **{last_period_end:%b %d, %Y}**")
+        parts.append(f"latest {text.period} ends **{last_period_end:%b %d, %Y}**")
     st.caption(":material/schedule: Data freshness — " + " · ".join(parts))
     if load is not None and load["source_mode"] == "sample":
-        st.caption(
-            "These numbers come from the built-in sample generator. Set "
-            "`MINDPULSE_CDC_PULSE_FILE` or `MINDPULSE_SOURCES=live` to load real survey data."
-        )
+        st.caption(text.sample_hint)
 
 
 def _number(value: Any) -> float | None:
@@ -101,14 +109,11 @@ def _format(value: float | None, unit: str = "", digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}{unit}"
 
 
-def metrics_panel(metrics: dict[str, Any] | None) -> None:
+def metrics_panel(metrics: dict[str, Any] | None, unit: ForecastUnit = PERCENTAGE_POINTS) -> None:
     """The chosen model and its backtest next to the forecast, against the naive baseline."""
     st.markdown("#### How good is this forecast?")
     if metrics is None:
-        st.info(
-            "No backtest for this series: it has too few survey periods for a forecast.",
-            icon=":material/info:",
-        )
+        st.info(unit.no_backtest, icon=":material/info:")
         return
 
     model = metrics.get("model_name")
@@ -135,16 +140,17 @@ def metrics_panel(metrics: dict[str, Any] | None) -> None:
         "to 80% means the shaded band is honest about the uncertainty.",
     )
     columns = st.columns(2)
-    for index, (label, unit, help_text) in enumerate(BACKTEST_METRICS):
+    for index, (label, suffix, help_text) in enumerate(BACKTEST_METRICS):
+        suffix = unit.suffix if suffix is None else suffix
         value = _number(metrics.get(label.lower()))
         naive = _number(metrics.get(f"naive_{label.lower()}"))
         delta = None if value is None or naive is None else f"{value - naive:+.2f} vs naive"
         columns[index % 2].metric(
             label,
-            _format(value, unit),
+            _format(value, suffix),
             delta=delta,
             delta_color="inverse",  # lower error than the baseline is the good direction
-            help=f"{help_text} Naive baseline: {_format(naive, unit)}.",
+            help=f"{help_text.format(words=unit.words)} Naive baseline: {_format(naive, suffix)}.",
         )
 
     beats = metrics.get("beats_naive")

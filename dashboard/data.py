@@ -14,6 +14,8 @@ from dashboard.warehouse import run_query
 
 SOURCE = "cdc_pulse"
 NATIONAL = ("national", "United States")
+REDDIT = "reddit"
+SUBREDDIT = "subreddit"  # group_type of the Reddit series; group_value is the lower-cased name
 
 
 # --------------------------------------------------------------------------------------------
@@ -144,4 +146,71 @@ def national_history(source: str = SOURCE) -> pd.DataFrame:
         order by signal, period_start
         """,
         [source, *NATIONAL],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Community pulse (Reddit). Only aggregates and scrubbed theme text: no query here reads an
+# author, a post id or a permalink.
+# --------------------------------------------------------------------------------------------
+
+
+def reddit_communities(signal: str = "posts_per_week") -> pd.DataFrame:
+    """Communities with weekly Reddit series in marts.fct_signals: subreddit, weeks, range."""
+    return run_query(
+        """
+        select group_value as subreddit, count(*) as n_weeks,
+               min(period_start) as first_week, max(period_start) as last_week
+        from marts.fct_signals
+        where source = ? and group_type = ? and signal = ?
+        group by group_value
+        order by group_value
+        """,
+        [REDDIT, SUBREDDIT, signal],
+    )
+
+
+def community_signal(signal: str) -> pd.DataFrame:
+    """One Reddit signal for every community, week by week: subreddit, period, value, unit."""
+    return run_query(
+        """
+        select group_value as subreddit, period_start, period_end, cadence, value, unit
+        from marts.fct_signals
+        where source = ? and group_type = ? and signal = ?
+        order by group_value, period_start
+        """,
+        [REDDIT, SUBREDDIT, signal],
+    )
+
+
+def community_history(signal: str, subreddit: str) -> pd.DataFrame:
+    """One community's weekly series, shaped like series_history (for the forecast chart)."""
+    return series_history(signal, SUBREDDIT, subreddit, source=REDDIT)
+
+
+def insight_weeks(subreddit: str) -> pd.DataFrame:
+    """Weeks of ml.reddit_insights with themes for one community, newest first."""
+    return run_query(
+        """
+        select week, count(*) as n_themes
+        from ml.reddit_insights
+        where subreddit = ?
+        group by week
+        order by week desc
+        """,
+        [subreddit],
+    )
+
+
+def week_themes(week: pd.Timestamp, subreddit: str) -> pd.DataFrame:
+    """The themes of one week × community, largest first, with the summary and its generator."""
+    return run_query(
+        """
+        select theme, top_terms, n_posts, share, mean_sentiment, excerpts, summary, generator,
+               created_at
+        from ml.reddit_insights
+        where week = ? and subreddit = ?
+        order by theme
+        """,
+        [pd.Timestamp(week).date(), subreddit],
     )

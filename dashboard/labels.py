@@ -6,6 +6,8 @@ symptoms), never diagnoses or labels about people.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 SIGNAL_LABELS = {
     "anxiety": "Symptoms of anxiety disorder",
     "depression": "Symptoms of depressive disorder",
@@ -48,6 +50,93 @@ INDICATOR_EXPLANATION = (
     "symptoms on more than half the days or nearly every day (PHQ-2 / GAD-2 screening "
     "questions). These are population estimates with confidence intervals, not diagnoses."
 )
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """How the freshness line names one source's load modes, periods and sample data."""
+
+    modes: dict[str, str]
+    period: str  # "latest <period> ends ..."
+    sample_hint: str
+
+
+CDC_TEXT = SourceText(
+    modes={
+        "sample": "generated sample data (illustrative, not real survey results)",
+        "file": "a CDC export file",
+        "live": "the live CDC data API",
+    },
+    period="survey period",
+    sample_hint=(
+        "These numbers come from the built-in sample generator. Set "
+        "`MINDPULSE_CDC_PULSE_FILE` or `MINDPULSE_SOURCES=live` to load real survey data."
+    ),
+)
+REDDIT_TEXT = SourceText(
+    modes={
+        "sample": "generated sample posts (illustrative, not real Reddit discussion)",
+        "file": "a Reddit export file",
+        "live": "the Reddit API",
+    },
+    period="week",
+    sample_hint=(
+        "These posts come from the built-in sample generator. Set `MINDPULSE_REDDIT_FILE` "
+        "to a Reddit export, or `MINDPULSE_SOURCES=live` with Reddit app credentials, to "
+        "read real discussion."
+    ),
+)
+
+# Reddit signals in marts.fct_signals (group_type 'subreddit').
+REDDIT_SIGNAL_LABELS = {
+    "posts_per_week": "Posts per week",
+    "median_score": "Median post score",
+    "comments_per_post": "Comments per post",
+    "negative_post_share": "Share of posts with negative tone",
+}
+
+CONTENT_NOTE = (
+    "**Content note.** These communities discuss distress, including anxiety, depression, "
+    "loneliness and grief. The themes below describe what posts discuss, never the people who "
+    "wrote them; nothing here is a diagnosis of anyone. No usernames, post ids or links to "
+    "posts are shown, and excerpts were scrubbed of personal details."
+)
+SENTIMENT_EXPLANATION = (
+    "Tone is scored per post from -1 (most negative) to +1 (most positive); a post scoring "
+    "-0.05 or lower counts as negative. Tone describes the words of a post, not how its author "
+    "is."
+)
+
+# ml.reddit_insights.generator -> who wrote the summary.
+DETERMINISTIC_LABEL = "Computed from the theme's figures, no language model"
+DETERMINISTIC_REASONS = {
+    "deterministic": "",
+    "deterministic:call-cap": " (the run's limit of language-model calls was reached)",
+    "deterministic:gemini-error": " (Gemini did not answer for this theme)",
+}
+
+
+def generator_label(generator: str | None) -> str:
+    """'gemini:<model>' -> 'Written by Gemini (<model>)'; deterministic ones say so, and why."""
+    generator = (generator or "").strip()
+    if generator in DETERMINISTIC_REASONS:
+        return DETERMINISTIC_LABEL + DETERMINISTIC_REASONS[generator]
+    reused = generator.startswith("cache:")
+    name = generator.removeprefix("cache:")
+    if name.startswith("gemini:"):
+        label = f"Written by Gemini ({name.removeprefix('gemini:')})"
+        return label + (", saved from an earlier run" if reused else "")
+    if generator.startswith("deterministic"):
+        return DETERMINISTIC_LABEL
+    return f"Written by {generator or 'an unrecorded generator'}"
+
+
+def reddit_signal_label(signal: str) -> str:
+    return REDDIT_SIGNAL_LABELS.get(signal, signal.replace("_", " ").capitalize())
+
+
+def community_label(subreddit: str) -> str:
+    return f"r/{subreddit}"
 
 
 def signal_label(signal: str) -> str:

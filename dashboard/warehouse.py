@@ -44,6 +44,9 @@ DATE_COLUMNS = (
     "train_start",
     "train_end",
     "last_period_end",
+    "first_week",
+    "last_week",
+    "week",
 )
 TIMESTAMP_COLUMNS = ("loaded_at", "created_at")
 

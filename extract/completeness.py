@@ -140,6 +140,8 @@ def profile_loaded(
         f"select distinct cast({contract.period_column} as varchar) from {table} where {where}",
         params,
     ).fetchall()
+    if isinstance(newest, datetime):
+        newest = newest.date()  # a TIMESTAMP date column: newest is a day, as in profile_rows
     return BatchProfile(
         rows=rows,
         series=series_count,
@@ -188,6 +190,10 @@ def check_completeness(
     """
     window = batch_window(batch.rows, contract) if contract.load == "incremental" else None
     current = profile_rows(batch.rows, contract)
+    if contract.load == "incremental" and window is None:
+        # No valid rows: the batch covers no span of dates and replaces nothing (a weekly fetch
+        # that found no new posts).
+        return GuardOutcome(None, current)
     previous = profile_loaded(conn, contract, raw_schema, batch.mode, window)
     if previous is None:
         return GuardOutcome(None, current)

@@ -17,6 +17,7 @@ source on every load, and the old ones are exactly what must not be kept).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -173,6 +174,64 @@ def _delete_superseded(conn, contract: RawTableContract, batch: ExtractBatch) ->
         )
     conn.execute(f"DELETE FROM {table} WHERE _batch_id = ?", [batch.batch_id])
     conn.execute(f"DELETE FROM {RAW_SCHEMA}.quarantine WHERE batch_id = ?", [batch.batch_id])
+    # Quarantined records have no trustworthy date to window by. An earlier batch of the source
+    # whose rows were all replaced (the same export loaded again) is superseded as a whole, so
+    # its quarantine goes too; batches that still have rows keep theirs.
+    conn.execute(
+        f"""
+        DELETE FROM {RAW_SCHEMA}.quarantine AS q
+        WHERE q.source = ? AND q.batch_id IN (
+            SELECT b.batch_id FROM {RAW_SCHEMA}.load_batches AS b
+            WHERE b.source = ? AND b.rows_loaded > 0
+              AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t._batch_id = b.batch_id)
+        )
+        """,
+        [batch.source, batch.source],
+    )
+
+
+def newest_loaded(
+    conn: duckdb.DuckDBPyConnection, contract: RawTableContract, raw_schema: str, mode: str
+) -> datetime | None:
+    """The newest date_column value raw.<table> holds from `mode`; None when it holds none
+    (or does not exist yet). An incremental live source fetches from there on."""
+    try:
+        [(newest,)] = conn.execute(
+            f"select max({contract.date_column}) from {raw_schema}.{contract.table} "
+            "where _source_mode = ?",
+            [mode],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return newest
+
+
+def data_version(
+    conn: duckdb.DuckDBPyConnection, contract: RawTableContract, batch: ExtractBatch
+) -> str:
+    """The raw table's data version after `batch` was loaded (and the table kept up): equal
+    exactly when it holds the same records, batch ids and load times aside, so that Dagster
+    (and orchestration.dbt_reuse) see an unchanged input as unchanged.
+
+    A snapshot table holds exactly the batch: its content version. An incremental table holds
+    every earlier batch too, and may change without one (expired bodies): its version is read
+    from the table itself, a hash over every record. A batch with nothing new then leaves the
+    version as it was, and any change to the rows, by whatever wrote it, gives another one.
+    Versions chained from the previous one in Dagster's records would cost nothing to compute,
+    but would trust those records to match the warehouse; after a run that loaded and was then
+    killed before Dagster recorded it, an empty batch would give back the version of a table
+    that no longer exists. Hashing a million rows takes DuckDB about a tenth of a second.
+    """
+    if contract.load == "snapshot":
+        return batch.content_version()
+    # Order-free: each row's hash summed (a multiset, with the count), so the table needs no
+    # sort. DuckDB's hash may change between DuckDB versions: an upgrade changes every version
+    # once, which only costs one rebuild downstream.
+    columns = ", ".join([*contract.column_names, "_source_mode"])
+    [(rows, total)] = conn.execute(
+        f"select count(*), coalesce(sum(hash({columns})), 0) from {RAW_SCHEMA}.{contract.table}"
+    ).fetchall()
+    return hashlib.sha256(f"{contract.table}:{rows}:{total}".encode()).hexdigest()
 
 
 def _table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:

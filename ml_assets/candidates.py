@@ -153,7 +153,8 @@ def window_mean(train: Training, future: pd.Series, final: bool) -> Prediction:
     means = np.convolve(y, np.ones(WINDOW) / WINDOW, mode="valid")[:-1]  # forecast made at t
     half = np.empty(h)
     for k in range(1, h + 1):
-        errors = y[WINDOW - 1 + k :] - means[: len(y) - WINDOW - k + 1]
+        n_errors = len(y) - WINDOW - k + 1  # k-step forecasts the training data can check
+        errors = y[WINDOW - 1 + k :] - means[:n_errors] if n_errors > 0 else np.empty(0)
         if len(errors) >= 3:
             half[k - 1] = _Z80 * float(np.sqrt(np.mean(errors**2)))
         else:

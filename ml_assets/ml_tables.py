@@ -1,8 +1,9 @@
 """The ml tables' contracts, and writing and reading them in DuckDB.
 
-The column names and types below are the contract the dashboard and later issues read. Tables
-are replaced together in one transaction. The schema is the caller's to name (the orchestration
-layer passes its ``ML_SCHEMA``), so this module depends on nothing above it.
+The column names and types below are the contract the dashboard and later issues read. The
+forecast tables are replaced together in one transaction; ml.post_sentiment is updated row by
+row (new and edited posts), also in one transaction. The schema is the caller's to name (the
+orchestration layer passes its ``ML_SCHEMA``), so this module depends on nothing above it.
 """
 
 from __future__ import annotations
@@ -82,6 +83,22 @@ ML_TABLES: dict[str, dict[str, str]] = {
     "forecast_candidates": CANDIDATE_COLUMNS,
 }
 
+# ml.post_sentiment: one row per post of marts.fct_reddit_posts, kept up to date row by row
+# (not replaced with the forecast tables): a run scores only new or edited texts.
+POST_SENTIMENT = "post_sentiment"
+POST_SENTIMENT_COLUMNS: dict[str, str] = {
+    "post_id": "VARCHAR NOT NULL",
+    "text_hash": "VARCHAR NOT NULL",  # sha256 of the scored text (title, plus body if any)
+    "compound": "DOUBLE NOT NULL",  # VADER's normalized score, -1 .. 1
+    "negative": "DOUBLE NOT NULL",  # shares of the text, 0 .. 1, summing to about 1
+    "neutral": "DOUBLE NOT NULL",
+    "positive": "DOUBLE NOT NULL",
+    "label": "VARCHAR NOT NULL",  # 'negative' | 'neutral' | 'positive' (compound -/+ 0.05)
+    "model": "VARCHAR NOT NULL",  # e.g. 'vaderSentiment 3.3.2'
+    "run_id": "VARCHAR NOT NULL",  # the run that scored this text (an earlier one if reused)
+    "scored_at": "TIMESTAMP NOT NULL",  # UTC, naive
+}
+
 
 def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=list(ML_TABLES[name]))
@@ -110,7 +127,7 @@ def write_ml_tables(
     try:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in tables.items():
-            written[name] = _replace_table(conn, schema, name, frame)
+            written[name] = replace_table(conn, schema, name, ML_TABLES[name], frame)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -118,10 +135,17 @@ def write_ml_tables(
     return written
 
 
-def _replace_table(
-    conn: duckdb.DuckDBPyConnection, schema: str, name: str, frame: pd.DataFrame
+def replace_table(
+    conn: duckdb.DuckDBPyConnection,
+    schema: str,
+    name: str,
+    columns: dict[str, str],
+    frame: pd.DataFrame,
 ) -> int:
-    columns = ML_TABLES[name]
+    """Recreate ``schema.name`` from its contract's DDL and fill it with ``frame``.
+
+    The caller owns the transaction (and the schema's existence).
+    """
     table = f"{schema}.{name}"
     ddl = ", ".join(f"{col} {typ}" for col, typ in columns.items())
     conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
@@ -150,7 +174,7 @@ def read_stored_results(
     conn.register("_mindpulse_wanted_hashes", wanted)
     try:
         for name, columns in ML_TABLES.items():
-            if _columns(conn, schema, name) != list(columns):
+            if table_columns(conn, schema, name) != list(columns):
                 return {name: empty_table(name) for name in ML_TABLES}
             stored[name] = conn.execute(
                 f"select t.* from {schema}.{name} as t "
@@ -161,10 +185,66 @@ def read_stored_results(
     return stored
 
 
-def _columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+def table_columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """The table's column names in order; empty when it does not exist."""
     rows = conn.execute(
         "select column_name from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
         [schema, table],
     ).fetchall()
     return [name for (name,) in rows]
+
+
+def read_post_sentiment(conn: duckdb.DuckDBPyConnection, *, schema: str) -> pd.DataFrame:
+    """post_id, text_hash and model of every stored score; none if the table is missing or has
+    another layout (its scores are then computed again, never read in an old shape)."""
+    columns = ["post_id", "text_hash", "model"]
+    if table_columns(conn, schema, POST_SENTIMENT) != list(POST_SENTIMENT_COLUMNS):
+        return pd.DataFrame(columns=columns)
+    return conn.execute(f"select {', '.join(columns)} from {schema}.{POST_SENTIMENT}").df()
+
+
+def write_post_sentiment(
+    conn: duckdb.DuckDBPyConnection, scored: pd.DataFrame, *, keep: Iterable[str], schema: str
+) -> int:
+    """Store new scores and drop those of posts no longer in `keep`; all or nothing.
+
+    `scored` replaces the stored row of each of its posts. A table with another layout is
+    recreated from the contract (read_post_sentiment gave no rows for it, so every post is in
+    `scored`). Returns the rows the table holds afterwards.
+    """
+    if list(scored.columns) != list(POST_SENTIMENT_COLUMNS):
+        raise ValueError(
+            f"{schema}.{POST_SENTIMENT}: columns {list(scored.columns)} do not match the "
+            f"contract {list(POST_SENTIMENT_COLUMNS)}; build the frame with score_posts()"
+        )
+    table = f"{schema}.{POST_SENTIMENT}"
+    ddl = ", ".join(f"{col} {typ}" for col, typ in POST_SENTIMENT_COLUMNS.items())
+    casts = ", ".join(
+        f"CAST({col} AS {typ.split()[0]})" for col, typ in POST_SENTIMENT_COLUMNS.items()
+    )
+    keep_frame = pd.DataFrame({"post_id": pd.Series(list(keep), dtype="object")})
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        if table_columns(conn, schema, POST_SENTIMENT) != list(POST_SENTIMENT_COLUMNS):
+            conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
+        conn.register("_mindpulse_post_sentiment_scored", scored)
+        conn.register("_mindpulse_post_sentiment_keep", keep_frame)
+        # Casts: pandas gives an empty frame's columns no text type.
+        conn.execute(
+            f"DELETE FROM {table} WHERE post_id IN "
+            "(SELECT CAST(post_id AS VARCHAR) FROM _mindpulse_post_sentiment_scored) "
+            "OR post_id NOT IN "
+            "(SELECT CAST(post_id AS VARCHAR) FROM _mindpulse_post_sentiment_keep)"
+        )
+        conn.execute(f"INSERT INTO {table} SELECT {casts} FROM _mindpulse_post_sentiment_scored")
+        [(rows,)] = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        for view in ("_mindpulse_post_sentiment_scored", "_mindpulse_post_sentiment_keep"):
+            conn.unregister(view)
+    return rows

@@ -18,10 +18,10 @@ FITTING_LIBRARIES = ("prophet", "statsforecast", "cmdstanpy", "numpy")
 
 
 @cache
-def library_versions() -> dict[str, str]:
+def library_versions(names: tuple[str, ...] = FITTING_LIBRARIES) -> dict[str, str]:
     """Installed versions of the fitting libraries, read from package metadata (no import)."""
     found = {}
-    for name in FITTING_LIBRARIES:
+    for name in names:
         try:
             found[name] = version(name)
         except PackageNotFoundError:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 SIGNAL_COLUMNS = (
@@ -125,13 +126,20 @@ def split_series(signals: pd.DataFrame) -> list[Series]:
     return result
 
 
+_DAY = np.timedelta64(1, "D")
+
+
 def step_days(ds: pd.Series) -> int:
-    """Median spacing in days of the last STEP_WINDOW period starts (rounded to whole days)."""
-    recent = pd.to_datetime(pd.Series(ds)).sort_values().iloc[-STEP_WINDOW:]
-    gaps = recent.diff().dropna().dt.days
-    if gaps.empty:
+    """Median spacing in days of the last STEP_WINDOW period starts (rounded to whole days).
+
+    In numpy: the backtest asks this of every training window it plans, where pandas' own
+    overhead was a tenth of the whole forecast step."""
+    starts = np.asarray(pd.Series(ds), dtype="datetime64[ns]")
+    recent = np.sort(starts[~np.isnat(starts)])[-STEP_WINDOW:]
+    gaps = np.diff(recent) // _DAY  # whole days, as Timedelta.days counts them
+    if len(gaps) == 0:
         raise ValueError("need at least 2 periods to derive a step between periods")
-    return max(1, int(round(float(gaps.median()))))
+    return max(1, int(round(float(np.median(gaps)))))
 
 
 def horizon_periods(horizon_days: int, step: int) -> int:

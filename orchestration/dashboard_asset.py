@@ -14,6 +14,7 @@ DASHBOARD_TABLES = (
     (ML_SCHEMA, "forecasts"),
     (ML_SCHEMA, "forecast_metrics"),
     (ML_SCHEMA, "forecast_candidates"),
+    (ML_SCHEMA, "reddit_insights"),  # the Community pulse page's themes
 )
 DASHBOARD_URL = "http://localhost:8501"
 

@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from orchestration import dbt_parse_state
 from orchestration.dbt_reuse import build_metadata, reused_outputs, unchanged_build
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -82,54 +83,95 @@ def _failure_summary(events: list[Any]) -> str:
     return "dbt tests failed, downstream assets were not built: " + "; ".join(failed)
 
 
-def build_dbt_assets(manifest_path: Path | None = None) -> dg.AssetsDefinition:
+# dbt models downstream of what the Python ML layer writes (dbt sources in the `ml` schema,
+# e.g. ml.post_sentiment, read by fct_signals). They run as their own multi-asset, after those
+# Python assets: marts/fct_reddit_posts -> ml/post_sentiment -> marts/fct_signals would
+# otherwise be a cycle through one multi-asset. Dagster can split a subsettable multi-asset
+# into steps itself, but it gives every dbt root its own step: the seed then builds alone, and
+# dbt's indirect test selection runs the singular test that reads the seed and
+# stg_cdc__pulse_indicators in that step, before the staging view exists (a fresh warehouse
+# fails; an old one is checked against stale data), and every run pays one more dbt start-up.
+# Splitting by lineage gives exactly two dbt steps, each one `dbt build` of its own models and
+# tests, and names no model.
+READS_ML_OUTPUTS = "source:ml+"
+DBT_STEPS = {
+    # name: (select, exclude)
+    "mindpulse_dbt": ("fqn:*", READS_ML_OUTPUTS),
+    "mindpulse_dbt_after_ml": (READS_ML_OUTPUTS, None),
+}
+
+
+def build_dbt_assets(manifest_path: Path | None = None) -> list[dg.AssetsDefinition]:
+    """The dbt project as two multi-assets: everything that reads only raw data and seeds, and
+    the models downstream of the ML layer's tables (DBT_STEPS)."""
     manifest_path = manifest_path or DBT_PROJECT.manifest_path
     if not Path(manifest_path).is_file():
         raise ManifestMissingError(
             f"dbt manifest not found at {manifest_path}. Prepare it with `make prepare` "
             "(runs `dbt parse` in dbt_project/) and reload the code location."
         )
+    return [
+        _dbt_multi_asset(manifest_path, name, select, exclude)
+        for name, (select, exclude) in DBT_STEPS.items()
+    ]
 
+
+def _dbt_multi_asset(
+    manifest_path: Path, name: str, select: str, exclude: str | None
+) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=manifest_path,
         project=DBT_PROJECT,
         dagster_dbt_translator=MindPulseTranslator(),
-        name="mindpulse_dbt",
+        name=name,
+        select=select,
+        exclude=exclude,
         pool=WAREHOUSE_POOL,
     )
-    def mindpulse_dbt(
+    def dbt_step(
         context: dg.AssetExecutionContext,
         dbt: DbtCliResource,
         warehouse: DuckDBResource,
         settings: dg.ResourceParam[Settings],
     ):
-        built_in = str(settings.duckdb_path) if settings.warehouse == "duckdb" else "snowflake"
-        if settings.warehouse == "duckdb":
-            with warehouse.get_connection() as conn:
-                existing = _existing_tables(conn, context.selected_asset_keys)
-            build = unchanged_build(context, warehouse=built_in, existing=existing)
-            if build:
-                context.log.info(
-                    "dbt not run: inputs and code unchanged since its last green build"
-                )
-                yield from _with_table_metadata(
-                    context, list(reused_outputs(context, build, built_in)), warehouse
-                )
-                return
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        events = list(invocation.stream())
-        green = invocation.is_successful()
-        events = [
-            event.with_metadata({**event.metadata, **build_metadata(green, built_in)})
-            if isinstance(event, dg.Output)
-            else event
-            for event in events
-        ]
-        if settings.warehouse == "duckdb":
-            yield from _with_table_metadata(context, events, warehouse)
-        else:
-            yield from events
-        if not green:
-            raise dg.Failure(description=_failure_summary(events))
+        yield from _build(context, dbt, warehouse, settings)
 
-    return mindpulse_dbt
+    return dbt_step
+
+
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: DuckDBResource,
+    settings: Settings,
+) -> Iterator[Any]:
+    """`dbt build` of the step's selection, or its tables as they are when nothing changed."""
+    built_in = str(settings.duckdb_path) if settings.warehouse == "duckdb" else "snowflake"
+    if settings.warehouse == "duckdb":
+        with warehouse.get_connection() as conn:
+            existing = _existing_tables(conn, context.selected_asset_keys)
+        build = unchanged_build(context, warehouse=built_in, existing=existing)
+        if build:
+            context.log.info("dbt not run: inputs and code unchanged since its last green build")
+            yield from _with_table_metadata(
+                context, list(reused_outputs(context, build, built_in)), warehouse
+            )
+            return
+    target_path = dbt_parse_state.new_target_path(DBT_PROJECT_DIR, context)
+    dbt_parse_state.restore(settings.dbt_parse_state_path, target_path)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target_path)
+    events = list(invocation.stream())
+    dbt_parse_state.save(target_path, settings.dbt_parse_state_path)
+    green = invocation.is_successful()
+    events = [
+        event.with_metadata({**event.metadata, **build_metadata(green, built_in)})
+        if isinstance(event, dg.Output)
+        else event
+        for event in events
+    ]
+    if settings.warehouse == "duckdb":
+        yield from _with_table_metadata(context, events, warehouse)
+    else:
+        yield from events
+    if not green:
+        raise dg.Failure(description=_failure_summary(events))

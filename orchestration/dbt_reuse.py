@@ -3,10 +3,13 @@
 Dagster records, with every materialization, the code version of the asset and the data
 versions of its inputs (its provenance). dagster-dbt gives each model a code version from its
 SQL, and the raw assets' data version is a hash of the rows they loaded. So when, for every
-selected dbt asset, the latest materialization came from a green build into this warehouse, its
-code version is today's, its table still exists and every input outside dbt still has the data
-version the build saw, then a new build would produce the same tables and the same test
-results: the step reports the tables as they are (same data versions) instead of rebuilding.
+dbt asset the step builds, the latest materialization came from a green build into this
+warehouse, its code version is today's, its table still exists and every input outside the step
+still has the data version the build saw, then a new build would produce the same tables and
+the same test results: the step reports the tables as they are (same data versions) instead of
+rebuilding. The dbt project runs in two steps (orchestration/dbt_assets.py), each decided on its
+own: a model of the other step is an input like the raw tables, whose data version changes
+exactly when that step rebuilt it from changed inputs.
 
 Only runs tagged ``REUSE_TAG`` (``make run``) take this shortcut; a materialization asked for in
 the Dagster UI always runs dbt.
@@ -46,7 +49,10 @@ def unchanged_build(
     for; None as soon as anything dbt depends on differs (see the module docstring)."""
     if context.run.tags.get(REUSE_TAG) != "true":
         return None
-    own = set(context.assets_def.keys)
+    # The assets this step builds (a run may select a subset of a multi-asset). A dbt model
+    # outside them, such as the other dbt step's, is an input like any other, compared by its
+    # data version: unchanged when it was reused, changed when it was rebuilt from new inputs.
+    own = set(context.selected_asset_keys)
     code_versions = context.assets_def.code_versions_by_key
     existing = set(existing)
     found: dict[dg.AssetKey, tuple[str, str]] = {}

@@ -9,6 +9,8 @@ from orchestration.dbt_assets import build_dbt_assets
 from orchestration.executor import build_executor
 from orchestration.extract_assets import RAW_ASSETS
 from orchestration.forecast_assets import signal_forecasts
+from orchestration.insight_assets import reddit_insights
+from orchestration.reddit_assets import post_sentiment
 from orchestration.resources import build_resources
 from orchestration.schedules import weekly_job, weekly_schedule
 from orchestration.settings import load_settings
@@ -22,7 +24,9 @@ def defs() -> dg.Definitions:
     return dg.Definitions(
         assets=[
             *RAW_ASSETS.values(),
-            build_dbt_assets(),
+            *build_dbt_assets(),
+            post_sentiment,
+            reddit_insights,
             signal_forecasts,
             mindpulse_dashboard,
         ],

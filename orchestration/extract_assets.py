@@ -3,12 +3,17 @@
 Every source's raw asset is built by :func:`build_raw_asset` from the source's contract and two
 functions (extract a batch; rebuild one from a landed payload), so each inherits the same run
 config (accept a shrink, replay a landed batch), the completeness guard, the blocking
-accounting check and the metadata.
+accounting check and the metadata. An incremental source's extract is told the newest moment
+its table already holds from the mode it runs in, so it fetches (or, in sample mode, generates)
+only what is newer; a run with nothing new loads an empty batch, which leaves the table and its
+data version as they were (``extract.raw_load.data_version``).
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
@@ -21,7 +26,12 @@ from extract.completeness import ShrinkPolicy
 from extract.contract import RawTableContract
 from extract.landing import Landing, land_payload, prune_landing
 from extract.privacy import scrub_text
-from extract.raw_load import LoadResult, load_batch
+from extract.raw_load import LoadResult, data_version, load_batch, newest_loaded
+from extract.reddit import extract_reddit
+from extract.reddit.extract import batch_from_payload as rebuild_reddit
+from extract.reddit.live_source import RedditCredentials
+from extract.reddit.prepare import author_key, expire_loaded_bodies
+from extract.reddit.records import RAW_CONTRACT as REDDIT_CONTRACT
 from extract.replay import LATEST, RebuildBatch, find_landed, replay_batch
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import RAW_SCHEMA, Settings
@@ -49,11 +59,18 @@ class RawLoadConfig(dg.Config):
     )
 
 
+# (settings, newest date already loaded from the source's mode or None) -> the batch.
+Extract = Callable[[Settings, datetime | None], ExtractBatch]
+# (warehouse connection, settings, the load) -> metadata: upkeep of the raw table after a load.
+AfterLoad = Callable[[duckdb.DuckDBPyConnection, Settings, LoadResult], dict]
+
+
 def build_raw_asset(
     contract: RawTableContract,
-    extract: Callable[[Settings], ExtractBatch],
+    extract: Extract,
     rebuild: RebuildBatch,
     description: str,
+    after_load: AfterLoad | None = None,
 ) -> dg.AssetsDefinition:
     key = dg.AssetKey([RAW_SCHEMA, contract.table])
 
@@ -92,7 +109,12 @@ def build_raw_asset(
             pruned = 0
             context.log.info(f"Replaying {landed.path.name} from the landing folder.")
         else:
-            batch = extract(settings)
+            newest = None
+            if contract.load == "incremental":
+                with warehouse.get_connection() as conn:
+                    mode = settings.source_mode(contract.source)
+                    newest = newest_loaded(conn, contract, RAW_SCHEMA, mode)
+            batch = extract(settings, newest)
             landing, pruned = _land(context, batch, settings)
         with warehouse.get_connection() as conn:
             try:
@@ -102,7 +124,9 @@ def build_raw_asset(
                     key, error.accounting, batch, passed=False, description=str(error)
                 )
                 raise
+            upkeep = after_load(conn, settings, loaded) if after_load else {}
             table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, contract.table)
+            version = data_version(conn, contract, batch)
         _log_load(context, batch, loaded)
         yield dg.MaterializeResult(
             asset_key=key,
@@ -110,8 +134,9 @@ def build_raw_asset(
                 **table_metadata,
                 **_load_metadata(batch, loaded, landing, config.replay),
                 "landing_files_pruned": pruned,
+                **upkeep,
             },
-            data_version=dg.DataVersion(batch.content_version()),
+            data_version=dg.DataVersion(version),
         )
         yield _accounting_result(key, loaded.accounting, batch, passed=True)
 
@@ -188,12 +213,13 @@ def _accounting_result(key, accounting, batch: ExtractBatch, passed: bool, descr
     )
 
 
-def _extract_cdc_pulse(settings: Settings) -> ExtractBatch:
+def _extract_cdc_pulse(settings: Settings, newest: datetime | None) -> ExtractBatch:
     return extract_cdc_pulse(
         settings.source_mode("cdc_pulse"),
         file_path=settings.source_file("cdc_pulse"),
         sample_scale=settings.sample_scale,
         app_token=settings.cdc_app_token,
+        sample_as_of=settings.sample_as_of,
     )
 
 
@@ -211,8 +237,57 @@ cdc_pulse_indicators = build_raw_asset(
 CDC_PULSE_KEY = cdc_pulse_indicators.key
 CDC_PULSE_TABLE = CDC_PULSE_CONTRACT.table
 
+
+def _extract_reddit(settings: Settings, newest: datetime | None) -> ExtractBatch:
+    return extract_reddit(
+        settings.source_mode("reddit"),
+        author_key=author_key(settings.reddit_author_key, settings.data_dir),
+        file_path=settings.source_file("reddit"),
+        sample_scale=settings.sample_scale,
+        subreddits=settings.reddit_subreddits,
+        credentials=RedditCredentials(
+            settings.reddit_client_id, settings.reddit_client_secret, settings.reddit_user_agent
+        ),
+        newest_loaded=newest,
+        text_retention_days=settings.reddit_text_retention_days,
+        sample_as_of=settings.sample_as_of,
+    )
+
+
+def _expire_reddit_bodies(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, loaded: LoadResult
+) -> dict:
+    """Bodies loaded by earlier runs expire too: a weekly live load keeps a post's text for the
+    retention, not for ever. Stamped with this load's time, so the marts drop them this run."""
+    expired = expire_loaded_bodies(
+        conn,
+        RAW_SCHEMA,
+        settings.reddit_text_retention_days,
+        sample_as_of=settings.sample_as_of,
+        loaded_at=loaded.loaded_at,
+    )
+    return {"bodies_expired": expired}
+
+
+reddit_posts = build_raw_asset(
+    REDDIT_CONTRACT,
+    _extract_reddit,
+    rebuild_reddit,
+    description=(
+        "Posts of mental-health communities on Reddit (MINDPULSE_REDDIT_SUBREDDITS). Mode per "
+        "MINDPULSE_SOURCES / MINDPULSE_REDDIT_FILE: generated sample, live API through praw "
+        "(only posts newer than the newest loaded) or CSV / JSON lines exports. Authors are "
+        "keyed hashes; personal data is scrubbed from the text before anything is landed."
+    ),
+    after_load=_expire_reddit_bodies,
+)
+REDDIT_KEY = reddit_posts.key
+
 # Source -> its raw asset; definitions.py registers them and `make replay` configures them.
-RAW_ASSETS: dict[str, dg.AssetsDefinition] = {CDC_PULSE_CONTRACT.source: cdc_pulse_indicators}
+RAW_ASSETS: dict[str, dg.AssetsDefinition] = {
+    CDC_PULSE_CONTRACT.source: cdc_pulse_indicators,
+    REDDIT_CONTRACT.source: reddit_posts,
+}
 
 
 def replay_run_config(choice: str) -> dict:

@@ -13,6 +13,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
+import dagster as dg
+
 from orchestration.dbt_reuse import REUSED_FROM_KEY
 from orchestration.executor import PROGRESS_NOTICE
 
@@ -25,6 +27,9 @@ class StepProgress:
     assets: dict[str, int | None] = field(default_factory=dict)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
+    # Failed checks of severity WARN (e.g. a file dump's unknown community): reported, and
+    # blocking nothing.
+    checks_warned: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -34,8 +39,10 @@ def _format_line(step: str, progress: StepProgress) -> str:
         for key, count in progress.assets.items()
     )
     checks = ""
-    if progress.checks_passed or progress.checks_failed:
+    if progress.checks_passed or progress.checks_failed or progress.checks_warned:
         checks = f"checks {progress.checks_passed} passed, {len(progress.checks_failed)} failed"
+        if progress.checks_warned:
+            checks += f", {len(progress.checks_warned)} warned"
     details = "; ".join(part for part in (rows, checks, *progress.notes) if part)
     return f"  {progress.status:<7} {step:<32} {progress.seconds:6.1f} s  {details}"
 
@@ -54,7 +61,8 @@ def _root_message(error) -> str:
 
 
 def _notes(metadata) -> list[str]:
-    """What a progress line says besides rows: quarantined records, reused forecasts."""
+    """What a progress line says besides rows: quarantined records, reused forecasts,
+    sentiment scores and insight cells."""
     notes = []
     landing = metadata.get("landing")
     if landing is not None and landing.value == "replayed":
@@ -70,6 +78,12 @@ def _notes(metadata) -> list[str]:
     reused, fitted = metadata.get("series_reused"), metadata.get("series_fitted")
     if reused is not None and fitted is not None:
         notes.append(f"series: {reused.value} reused, {fitted.value} fitted")
+    scored, kept = metadata.get("posts_scored"), metadata.get("posts_reused")
+    if scored is not None and kept is not None:
+        notes.append(f"posts: {scored.value} scored, {kept.value} reused")
+    reused, computed = metadata.get("cells_reused"), metadata.get("cells_computed")
+    if reused is not None and computed is not None:
+        notes.append(f"cells: {reused.value} reused, {computed.value} computed")
     return notes
 
 
@@ -116,6 +130,8 @@ class ProgressHandler(logging.Handler):
             evaluation = event.event_specific_data
             if evaluation.passed:
                 progress.checks_passed += 1
+            elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+                progress.checks_warned.append(evaluation.check_name)
             else:
                 progress.checks_failed.append(evaluation.check_name)
         elif kind in STEP_END_STATUS:
@@ -126,6 +142,8 @@ class ProgressHandler(logging.Handler):
                 progress.notes.append(_root_message(event.event_specific_data.error))
             if progress.checks_failed:
                 progress.notes.append("failed checks: " + ", ".join(progress.checks_failed))
+            if progress.checks_warned:
+                progress.notes.append("warnings: " + ", ".join(progress.checks_warned))
             print(_format_line(event.step_key, progress), file=self.out)
             self.out.flush()
 

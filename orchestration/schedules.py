@@ -9,7 +9,10 @@ WEEKLY_JOB_NAME = "mindpulse_weekly"
 weekly_job = dg.define_asset_job(
     WEEKLY_JOB_NAME,
     selection=dg.AssetSelection.all(),
-    description="Extract every source, build and test dbt, forecast, publish the dashboard.",
+    description=(
+        "Extract every source, build and test dbt (in two steps around the Reddit sentiment), "
+        "forecast, publish the dashboard."
+    ),
 )
 
 weekly_schedule = dg.ScheduleDefinition(

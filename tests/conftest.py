@@ -2,16 +2,39 @@
 
 The pipeline runs (tests/pipeline_runs.py) start in the background as soon as the session
 starts; the tests that wait for them are moved to the end of the session (those waiting for
-later runs later), so everything else runs meanwhile.
+later runs later), so everything else runs meanwhile. The tests run in two pytest-xdist worker
+processes; tests/workers.py says which runs what.
 """
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from tests.pipeline_runs import RUN_ORDER, PipelineRuns, module_ranks, runs_needed
 from tests.real_data import CDC_EXPORT, require
+from tests.workers import RUN_TESTS, PipelineWorkerScheduling, is_pipeline_worker
+
+
+def _scan_component_manifests_once() -> None:
+    """Every new Streamlit AppTest scans the metadata of every installed package for components
+    (about a tenth of a second; a hundred AppTests a session). The installed packages do not
+    change during the session: the first scan serves every AppTest after it."""
+    scan = manifest_scanner.scan_component_manifests
+    if hasattr(scan, "first_scan"):
+        return
+    first_scan = functools.cache(scan)
+
+    def scan_once(max_workers: int | None = None) -> list:
+        return list(first_scan(max_workers))
+
+    scan_once.first_scan = first_scan
+    manifest_scanner.scan_component_manifests = scan_once
+
+
+_scan_component_manifests_once()
 
 
 @pytest.fixture
@@ -32,16 +55,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     Whole modules move, so module-scoped fixtures are still set up once.
     """
+    waiting = [item.nodeid for item in items if _runs_waited_for(item)]
+    misplaced = sorted({node_id.split("::")[0] for node_id in waiting} - {""})
+    misplaced = [module for module in misplaced if not module.startswith(RUN_TESTS)]
+    if misplaced:
+        raise pytest.UsageError(
+            f"{', '.join(misplaced)} wait(s) for a pipeline run: move them to {RUN_TESTS}, "
+            "where the worker that runs the pipeline runs takes them (tests/workers.py)."
+        )
     ranks = module_ranks([(item.nodeid, _runs_waited_for(item)) for item in items])
     items.sort(key=lambda item: ranks[item.nodeid.split("::")[0]])
 
 
 @pytest.fixture(scope="session", autouse=True)
 def pipeline_runs(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator:
-    """Start, in the background, every pipeline run the selected tests will wait for."""
+    """Start, in the background, every pipeline run the selected tests will wait for (in the
+    pipeline worker; the others never wait for one)."""
     runs = PipelineRuns(tmp_path_factory.mktemp("pipeline_runs"))
     request.config.stash[PIPELINE_RUNS] = runs
-    needed = {run for item in request.session.items for run in _runs_waited_for(item)}
+    needed = set()
+    if is_pipeline_worker():
+        needed = {run for item in request.session.items for run in _runs_waited_for(item)}
     for run in RUN_ORDER:
         if run in needed:
             runs.start(run)
@@ -62,13 +96,40 @@ def sample_build(sample_pipeline):
     return sample_pipeline.workspace
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> PipelineWorkerScheduling:
+    return PipelineWorkerScheduling(config, log)
+
+
+RUNS_SUMMARY = "pipeline_runs_summary"
+SUMMARIES = pytest.StashKey[list[str]]()
+
+
+def _runs_summary(config: pytest.Config) -> str:
     """How long each background pipeline run took (its tests only show the wait for it)."""
     runs = config.stash.get(PIPELINE_RUNS, None)
     finished = runs.finished() if runs else {}
-    if finished:
-        described = [
-            f"{name} {run.seconds:.1f}s (pipeline {'succeeded' if run.success else 'failed'})"
-            for name, run in finished.items()
-        ]
-        terminalreporter.write_line("pipeline runs in the background: " + ", ".join(described))
+    described = [
+        f"{name} {run.seconds:.1f}s (pipeline {'succeeded' if run.success else 'failed'})"
+        for name, run in finished.items()
+    ]
+    return "pipeline runs in the background: " + ", ".join(described) if described else ""
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker hands its summary to the controlling process, which prints the report."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput[RUNS_SUMMARY] = _runs_summary(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    summary = getattr(node, "workeroutput", {}).get(RUNS_SUMMARY)
+    if summary:
+        node.config.stash.setdefault(SUMMARIES, []).append(summary)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    for summary in [_runs_summary(config), *config.stash.get(SUMMARIES, [])]:
+        if summary:
+            terminalreporter.write_line(summary)

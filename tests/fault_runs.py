@@ -49,8 +49,8 @@ RAW_OK = "  ok      raw__cdc_pulse_indicators"
 @dataclass(frozen=True)
 class RawState:
     table_batches: list[str]  # distinct _batch_id in raw.cdc_pulse_indicators
-    quarantine_batches: list[str]  # distinct batch_id in raw.quarantine
-    last_batch: str  # batch_id of the newest raw.load_batches row
+    quarantine_batches: list[str]  # distinct batch_id of the CDC source in raw.quarantine
+    last_batch: str  # batch_id of the CDC source's newest raw.load_batches row
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,14 @@ def raw_state(workspace: Workspace) -> RawState:
         return sorted(value for (value,) in workspace.query(sql))
 
     [(last,)] = workspace.query(
-        "select batch_id from raw.load_batches order by loaded_at desc limit 1"
+        "select batch_id from raw.load_batches where source = 'cdc_pulse' "
+        "order by loaded_at desc limit 1"
     )
     return RawState(
         table_batches=distinct("select distinct _batch_id from raw.cdc_pulse_indicators"),
-        quarantine_batches=distinct("select distinct batch_id from raw.quarantine"),
+        quarantine_batches=distinct(
+            "select distinct batch_id from raw.quarantine where source = 'cdc_pulse'"
+        ),
         last_batch=last,
     )
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.pipeline_runs import FinishedRun, PipelineRuns
+from tests.pipeline_runs import FinishedRun, PipelineRuns, real_exports_env
 from tests.real_data import CDC_EXPORT
 from tests.workspace import Workspace
 
 GUARDED_TABLES = {
     "raw.cdc_pulse_indicators": "all",
-    "raw.load_batches": "all",
+    # The CDC source's batches: the Reddit sample loads on every run, independently of it.
+    "raw.load_batches where source = 'cdc_pulse'": "all",
     "marts.fct_signals": "all",
     "ml.forecasts": "all",
     "ml.forecast_metrics": "all",
@@ -37,10 +38,10 @@ def truncated_export_runs(runs: PipelineRuns) -> FinishedRun:
     cut = workspace.root / "cut_short.csv"
     cut.write_bytes(CDC_EXPORT.read_bytes()[:5000])
     before = warehouse_state(workspace)
-    refused = runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(cut))
+    # The other real exports load again unchanged: a second run with the same file.
+    env = {**real_exports_env(), "MINDPULSE_CDC_PULSE_FILE": str(cut)}
+    refused = runs.run(workspace, **env)
     after_refusal = warehouse_state(workspace)
-    accepted = runs.run(
-        workspace, MINDPULSE_CDC_PULSE_FILE=str(cut), MINDPULSE_ACCEPT_SHRINK="cdc_pulse"
-    )
+    accepted = runs.run(workspace, **env, MINDPULSE_ACCEPT_SHRINK="cdc_pulse")
     facts = {"before": before, "after_refusal": after_refusal}
     return FinishedRun(workspace, accepted, previous=refused, facts=facts)

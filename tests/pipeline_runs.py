@@ -25,11 +25,15 @@ from pathlib import Path
 
 from extract.cdc_pulse import generate_sample_csv
 from tests import preloaded
-from tests.real_data import CDC_EXPORT
+from tests.real_data import CDC_EXPORT, REDDIT_SCRAPE
 from tests.workspace import RunSummary, Workspace
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
 BACKGROUND_THREADS = 2
+# The Reddit run's "a week later" (sample mode generates the weeks before the as-of day).
+WEEK_LATER = "2026-06-08"
+# A post's facts that a later load leaves as they are (its body may expire with the retention).
+POST_FACTS = "post_id, subreddit, title, author_hash, created_utc, created_week, score"
 
 
 def write_export_with_an_impossible_value(path: Path, scale: str = SAMPLE_SCALE) -> Path:
@@ -137,10 +141,30 @@ def _blocked(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(bad_export)))
 
 
+def _reddit(runs: PipelineRuns) -> FinishedRun:
+    """A copy of the sample build, then a run a week later (sample mode: one more week of
+    posts), then the same run again: nothing new."""
+    sample = runs.result("sample").workspace
+    workspace = sample.copy_to(runs.root / "reddit")
+    posts_before = workspace.query(f"select {POST_FACTS} from marts.fct_reddit_posts order by 1")
+    later = runs.run(workspace, MINDPULSE_SAMPLE_AS_OF=WEEK_LATER)
+    again = runs.run(workspace, MINDPULSE_SAMPLE_AS_OF=WEEK_LATER)
+    return FinishedRun(workspace, again, previous=later, facts={"posts_before": posts_before})
+
+
+def real_exports_env() -> dict[str, str]:
+    """File mode for the real exports in ../shared: the CDC export, and the Reddit scrape when
+    it is there (its tests skip without it)."""
+    env = {"MINDPULSE_CDC_PULSE_FILE": str(CDC_EXPORT)}
+    if REDDIT_SCRAPE.is_file():
+        env["MINDPULSE_REDDIT_FILE"] = str(REDDIT_SCRAPE)
+    return env
+
+
 def _real(runs: PipelineRuns) -> FinishedRun:
-    """The real CDC export (file mode), end to end in a fresh workspace."""
+    """The real exports (file mode), end to end in a fresh workspace."""
     workspace = Workspace(runs.root / "real")
-    return FinishedRun(workspace, runs.run(workspace, MINDPULSE_CDC_PULSE_FILE=str(CDC_EXPORT)))
+    return FinishedRun(workspace, runs.run(workspace, **real_exports_env()))
 
 
 def _truncated(runs: PipelineRuns) -> FinishedRun:
@@ -167,9 +191,16 @@ RUNS: dict[str, Callable[[PipelineRuns], FinishedRun]] = {
     "blocked": _blocked,
     "second": _second,
     "truncated": _truncated,
+    "reddit": _reddit,
 }
 # Run -> the run whose workspace it copies.
-COPIES = {"blocked": "sample", "second": "sample", "faults": "sample", "truncated": "real"}
+COPIES = {
+    "blocked": "sample",
+    "second": "sample",
+    "faults": "sample",
+    "truncated": "real",
+    "reddit": "sample",
+}
 # Runs that need the real export (../shared); left out when it is absent.
 REAL_EXPORT_RUNS = {"real", "truncated"}
 # Fixture -> the runs it waits for.
@@ -180,6 +211,7 @@ RUN_FIXTURES: dict[str, tuple[str, ...]] = {
     "real_pipeline_run": ("real",),
     "truncated_pipeline_run": ("real", "truncated"),
     "fault_chain": ("sample", "faults"),
+    "reddit_pipeline_run": ("sample", "reddit"),
 }
 RUN_ORDER = tuple(RUNS)
 

@@ -34,3 +34,6 @@ def require(path: Path) -> Path:
     if not path.is_file():
         pytest.skip(missing_reason(path))
     return path
+
+
+REDDIT_SCRAPE = REAL_DATA_DIR / "reddit_r_mentalhealth_2023_2024" / "mental_health_posts.csv"

@@ -25,7 +25,8 @@ RUN_TIMEOUT_SECONDS = 900
 # Settings every test run gets unless it says otherwise. Two runs share the machine's cores with
 # the rest of the suite, so forecast worker processes would only add their start-up (about 5 s
 # of imports each); the parallel fit is tested on its own (tests/unit/ml/test_ml_forecast.py).
-RUN_DEFAULTS = {"MINDPULSE_FORECAST_JOBS": "1"}
+# Sample data as of a fixed day: the same posts whatever day the tests run.
+RUN_DEFAULTS = {"MINDPULSE_FORECAST_JOBS": "1", "MINDPULSE_SAMPLE_AS_OF": "2026-06-01"}
 
 
 @dataclass

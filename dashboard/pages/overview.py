@@ -55,7 +55,9 @@ st.page_link(
     label="Survey trends — history, groups, forecast and its backtest",
     icon=":material/show_chart:",
 )
-st.caption(
-    "More sources (discussion trends, news, search interest, workplace surveys) follow in "
-    "later releases."
+st.page_link(
+    "pages/community_pulse.py",
+    label="Community pulse — weekly activity, tone and themes of Reddit communities",
+    icon=":material/forum:",
 )
+st.caption("More sources (news, search interest, workplace surveys) follow in later releases.")

@@ -24,3 +24,11 @@ def type_float():
 
 def datediff(first_date, second_date, datepart):
     return f"date_diff('{datepart}', {first_date}, {second_date})"
+
+
+def dateadd(datepart, interval, from_date_or_timestamp):
+    return f"date_add({from_date_or_timestamp}, interval ({interval}) {datepart})"
+
+
+def date_trunc(datepart, date):
+    return f"date_trunc('{datepart}', {date})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -64,8 +64,11 @@ def extract_cdc_pulse(
     session: requests.Session | None = None,
     max_bad_share: float = 0.05,
     now: datetime | None = None,
+    sample_as_of: date | None = None,
 ) -> ExtractBatch:
     """Extract the CDC Pulse indicators in `mode` ('sample', 'live' or 'file').
+
+    `sample_as_of` (sample mode): the sample ends with the windows that ended before that day.
 
     Raises ExtractError when the input is unusable or more than `max_bad_share` of its records
     fail validation; smaller numbers of bad records are returned as `batch.quarantined`.
@@ -80,7 +83,7 @@ def extract_cdc_pulse(
             raise ExtractError(
                 f"sample_scale must be a positive number such as 1 or 10, got {sample_scale!r}."
             )
-        payload = generate_sample_csv(sample_scale).encode("utf-8")
+        payload = generate_sample_csv(sample_scale, as_of=sample_as_of).encode("utf-8")
         suffix, hint, origin = ".csv", _SAMPLE_HINT, "the generated sample"
     elif mode == "live":
         reported = live_source.fetch_record_count(base_url, app_token=app_token, session=session)

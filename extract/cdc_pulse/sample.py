@@ -19,8 +19,11 @@ a corrupted copy of a valid row, written right after it, so the valid data stays
   2. Anxiety, By Age '30 - 39 years', period 45: Value 'n/a';
   3. Anxiety or depression, By Sex 'Female', period 60: empty Subgroup.
 
-The same (scale, seed) always gives the same text; each series draws from its own random
-stream, so a series' values do not depend on the scale.
+The same (scale, seed, as_of) always gives the same text; each series draws from its own
+random stream, so a series' values depend neither on the scale nor on `as_of`. The calendar is
+the real survey's, which ended in September 2024, so the sample does not depend on today;
+`as_of` (MINDPULSE_SAMPLE_AS_OF) ends it earlier, at the windows that ended before that day, as
+the export looked then.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ def state_areas(scale: float) -> list[str]:
     return names
 
 
-def generate_sample_csv(scale: float = 1.0, seed: int = 20200423) -> str:
+def generate_sample_csv(scale: float = 1.0, seed: int = 20200423, as_of: date | None = None) -> str:
     """The sample export as CSV text (see the module docstring for its content)."""
     groups = dict(GROUPS)
     groups[BY_STATE] = tuple(_state_subgroups(state_areas(scale), seed))
@@ -136,6 +139,8 @@ def generate_sample_csv(scale: float = 1.0, seed: int = 20200423) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for window in SURVEY_WINDOWS:
+        if as_of is not None and window.end >= as_of:
+            break  # the windows are in calendar order
         dates = [_us_date(window.start), _us_date(window.end)]
         head = [window.phase, window.time_period, window.label, *dates]
         for indicator in INDICATORS:

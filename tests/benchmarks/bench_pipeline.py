@@ -1,7 +1,8 @@
 """`make bench`: the whole pipeline at several sample scales, stage by stage.
 
 A benchmark, not a test: it reports figures to artifacts/bench/report.json, prints a compact
-table and asserts nothing. For each scale, in a fresh temporary workspace:
+table and asserts nothing. For each scale, in a fresh temporary workspace, on sample data as of
+a week ago (MINDPULSE_SAMPLE_AS_OF):
 
 1. the pipeline runs in a fresh interpreter (tests/benchmarks/bench_runner.py, `make run`'s
    code path), so startup - interpreter, imports, loading the definitions, up to the first
@@ -9,10 +10,15 @@ table and asserts nothing. For each scale, in a fresh temporary workspace:
    memory of the process and its children (dbt), and its row counts;
 2. it runs a second time, unchanged, in the same workspace: that run's total is compared with
    the budget 4 x (bare import time of dagster, dagster-dbt, duckdb, pandas) + 4 s;
-3. the floor: bare DuckDB reads the landed raw CSV of the first run and computes fct_signals in
+3. it runs a third time, one week later (the sample as of today), in the same workspace, as a
+   weekly run would: measured like the others, and the Reddit tables - raw posts, the posts
+   mart, sentiment, insights - are compared row by row before and after it (and around the
+   second run), which rows it added, changed, wrote again unchanged, removed or left alone
+   (tests/benchmarks/row_diff.py);
+4. the floor: bare DuckDB reads the landed raw CSV of the first run and computes fct_signals in
    one SQL statement (tests/benchmarks/floor.py); the first run's total and its dbt stage are
    reported as multiples of it;
-4. the limits of scale 100 on the reference machine (600 s, 4 GB peak) are checked, naming the
+5. the limits of scale 100 on the reference machine (600 s, 4 GB peak) are checked, naming the
    stage in which a limit was passed.
 """
 
@@ -27,15 +33,18 @@ import signal
 import statistics
 import sys
 import tempfile
-from datetime import UTC, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import psutil
 
-from orchestration.settings import PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT, WAREHOUSE_FILE_NAME
 from tests.benchmarks import bench_report as br
 from tests.benchmarks.bench_measure import bare_import_seconds, peak_mb, run_measured
 from tests.benchmarks.floor import time_floor
+from tests.benchmarks.row_diff import diff_all, snapshot_all
 
 REPORT = PROJECT_ROOT / "artifacts" / "bench" / "report.json"
 RUNNER = "tests.benchmarks.bench_runner"
@@ -44,8 +53,9 @@ DEFAULT_STOP_AFTER_SECONDS = 1200.0
 FLOOR_REPEATS = 3
 
 
-def workspace_env(workspace: Path, scale: float) -> dict[str, str]:
-    """This process's environment with the pipeline pointed at `workspace` (for the child)."""
+def workspace_env(workspace: Path, scale: float, as_of: date) -> dict[str, str]:
+    """This process's environment with the pipeline pointed at `workspace` and sample data as
+    of `as_of` (for the child)."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -54,6 +64,7 @@ def workspace_env(workspace: Path, scale: float) -> dict[str, str]:
     env.update(
         MINDPULSE_DATA_DIR=str(workspace / "data"),
         MINDPULSE_SAMPLE_SCALE=f"{scale:g}",
+        MINDPULSE_SAMPLE_AS_OF=as_of.isoformat(),
         DAGSTER_HOME=str(workspace / "dagster_home"),
         PYTHONUNBUFFERED="1",
     )
@@ -115,17 +126,47 @@ def measure_floor(run: dict, workspace: Path) -> dict | None:
     }
 
 
+class RowDiffs:
+    """Snapshots of the Reddit tables between runs, in a scratch file of the workspace."""
+
+    def __init__(self, workspace: Path):
+        self.warehouse = workspace / "data" / "warehouse" / WAREHOUSE_FILE_NAME
+        self.scratch = duckdb.connect(str(workspace / "row_diff.duckdb"))
+        self.seconds = 0.0  # spent snapshotting and comparing, outside every measured run
+
+    def snapshot(self, label: str) -> None:
+        started = time.perf_counter()
+        if self.warehouse.exists():
+            snapshot_all(self.scratch, self.warehouse, label)
+        self.seconds += time.perf_counter() - started
+
+    def diff(self, before: str, after: str) -> dict[str, dict]:
+        started = time.perf_counter()
+        diffs = diff_all(self.scratch, before, after)
+        self.seconds += time.perf_counter() - started
+        return diffs
+
+
 def bench_scale(scale: float, import_seconds: float, stop_after: float) -> dict:
+    # A week ago, so that the run a week later is on the sample of today: no post is ever
+    # in the future, which the Reddit staging tests refuse.
+    as_of = datetime.now(UTC).date() - timedelta(days=7)
+    week_later = as_of + timedelta(days=7)
     with tempfile.TemporaryDirectory(prefix=f"mindpulse-bench-{scale:g}-") as tmp:
         workspace = Path(tmp)
-        env = workspace_env(workspace, scale)
+        env = workspace_env(workspace, scale, as_of)
+        diffs = RowDiffs(workspace)
         print(f"scale {scale:g}, first run (fresh workspace {workspace}):", flush=True)
         first = measure_run(workspace, env, "first", stop_after)
-        run: dict = {"scale": scale, "first_run": first}
+        diffs.snapshot("first")
+        run: dict = {"scale": scale, "sample_as_of": as_of.isoformat(), "first_run": first}
+        run["second_run"] = run["week_later_run"] = None
         if first["success"]:
             print(f"scale {scale:g}, second run (unchanged, same workspace):", flush=True)
             second = measure_run(workspace, env, "second", stop_after)
+            diffs.snapshot("second")
             run["second_run"] = second
+            run["second_run_rows"] = diffs.diff("first", "second")
             budget = br.second_run_budget(import_seconds)
             run["second_run_budget"] = {
                 "seconds": second["total_seconds"],
@@ -134,11 +175,18 @@ def bench_scale(scale: float, import_seconds: float, stop_after: float) -> dict:
                 "reference_seconds": br.REFERENCE_SECOND_RUN_SECONDS,
                 "verdict": "pass" if second["total_seconds"] <= budget else "OVER",
             }
+            print(f"scale {scale:g}, one week later (sample as of {week_later}):", flush=True)
+            later_env = workspace_env(workspace, scale, week_later)
+            run["week_later_run"] = measure_run(workspace, later_env, "week_later", stop_after)
+            run["week_later_as_of"] = week_later.isoformat()
+            diffs.snapshot("week_later")
+            run["week_later_rows"] = diffs.diff("second", "week_later")
         else:
-            run["second_run"] = None
-            print(f"scale {scale:g}: first run did not finish; no second run", flush=True)
+            print(f"scale {scale:g}: first run did not finish; no further runs", flush=True)
+        diffs.scratch.close()
+        run["row_diff_seconds"] = round(diffs.seconds, 1)
         run["floor"] = measure_floor(first, workspace)
-        warehouse = workspace / "data" / "warehouse" / "mindpulse.duckdb"
+        warehouse = diffs.warehouse
         run["warehouse_mb"] = (
             round(warehouse.stat().st_size / 2**20, 1) if warehouse.exists() else None
         )

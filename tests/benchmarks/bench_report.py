@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tests.benchmarks.bench_measure import MeasuredProcess, peak_mb
+from tests.benchmarks.row_diff import format_diff
 
 # The promise for scale 100 on the reference machine, checked at every scale.
 LIMIT_SECONDS = 600.0
@@ -172,31 +173,83 @@ def _limit_lines(runs: dict[str, dict | None]) -> list[str]:
     return lines or [f"  {limits}: within"]
 
 
+def asset_metadata(stages: list[dict], asset: str) -> dict:
+    """The reported metadata of one asset (as `schema/table`) in a run, empty if none."""
+    for stage in stages:
+        if asset in stage.get("metadata", {}):
+            return stage["metadata"][asset]
+    return {}
+
+
+def _reddit_lines(runs: dict[str, dict | None]) -> list[str]:
+    """Per run: what the Reddit assets loaded, expired, scored and computed, as they say it."""
+    lines = []
+    for label, run in runs.items():
+        if not run:
+            continue
+        raw = asset_metadata(run["stages"], "raw/reddit_posts")
+        scored = asset_metadata(run["stages"], "ml/post_sentiment")
+        cells = asset_metadata(run["stages"], "ml/reddit_insights")
+        said = [
+            f"{name} {raw[name]:,}" for name in ("rows_loaded", "bodies_expired") if name in raw
+        ]
+        said += [
+            f"{name} {scored[name]:,}"
+            for name in ("posts_scored", "posts_reused")
+            if name in scored
+        ]
+        said += [f"{name} {value:,}" for name, value in cells.items() if name.startswith("cells_")]
+        if said:
+            lines.append(f"  reddit, {label}: " + ", ".join(said))
+    return lines
+
+
+def _row_diff_lines(run: dict) -> list[str]:
+    lines = []
+    for key, title in (
+        ("second_run_rows", "rows, run 2 (unchanged) against run 1"),
+        ("week_later_rows", f"rows, run 3 (as of {run.get('week_later_as_of')}) against run 2"),
+    ):
+        if run.get(key):
+            lines.append(f"  {title}:")
+            lines += [f"    {format_diff(table, diff)}" for table, diff in run[key].items()]
+    return lines
+
+
 def format_scale(run: dict) -> list[str]:
-    """The compact table of one scale: both runs side by side, then floor, budget, limits."""
-    first, second = run["first_run"], run.get("second_run")
+    """The compact table of one scale: the three runs side by side, then what each Reddit
+    table's rows went through, floor, budget, limits."""
+    first, second, later = run["first_run"], run.get("second_run"), run.get("week_later_run")
     again = {s["stage"]: s for s in (second or {}).get("stages", [])}
+    week = {s["stage"]: s for s in (later or {}).get("stages", [])}
     lines = [
-        f"scale {run['scale']:g}",
-        f"  {'stage':<30} {'run 1 s':>8} {'peak MB':>8} {'run 2 s':>8} {'peak MB':>8}  rows",
+        f"scale {run['scale']:g}, sample as of {run.get('sample_as_of', 'today')}",
+        f"  {'stage':<30} {'run 1 s':>8} {'peak MB':>8} {'run 2 s':>8} {'peak MB':>8} "
+        f"{'week+1 s':>8} {'peak MB':>8}  rows (run 1)",
     ]
     for stage in first["stages"]:
-        twin = again.get(stage["stage"], {})
+        twin, next_week = again.get(stage["stage"], {}), week.get(stage["stage"], {})
         lines.append(
             f"  {stage['stage']:<30} {stage['seconds']:8.1f} {stage['peak_rss_mb']:8.0f} "
-            f"{_seconds(twin.get('seconds')):>8} {_mb(twin.get('peak_rss_mb')):>8}  "
+            f"{_seconds(twin.get('seconds')):>8} {_mb(twin.get('peak_rss_mb')):>8} "
+            f"{_seconds(next_week.get('seconds')):>8} {_mb(next_week.get('peak_rss_mb')):>8}  "
             f"{_rows(stage)}"
         )
-    second = second or {}
+    second, later = second or {}, later or {}
+    outcomes = f"run 1 {_outcome(first)}"
+    outcomes += f", run 2 {_outcome(second)}" if second else ""
+    outcomes += f", run 3 {_outcome(later)}" if later else ""
     lines += [
         f"  {'between steps':<30} {first['between_steps_seconds']:8.1f} {'':>8} "
-        f"{_seconds(second.get('between_steps_seconds')):>8}",
+        f"{_seconds(second.get('between_steps_seconds')):>8} {'':>8} "
+        f"{_seconds(later.get('between_steps_seconds')):>8}",
         f"  {'total':<30} {first['total_seconds']:8.1f} {first['peak_rss_mb']:8.0f} "
-        f"{_seconds(second.get('total_seconds')):>8} {_mb(second.get('peak_rss_mb')):>8}  "
-        f"run 1 {_outcome(first)}" + (f", run 2 {_outcome(second)}" if second else ""),
+        f"{_seconds(second.get('total_seconds')):>8} {_mb(second.get('peak_rss_mb')):>8} "
+        f"{_seconds(later.get('total_seconds')):>8} {_mb(later.get('peak_rss_mb')):>8}  "
+        + outcomes,
     ]
-    runs = {"run 1": first, "run 2": second or None}
-    lines += _forecast_lines(runs)
+    runs = {"run 1": first, "run 2": second or None, "run 3": later or None}
+    lines += _forecast_lines(runs) + _reddit_lines(runs) + _row_diff_lines(run)
     floor = run.get("floor")
     if floor:
         lines.append(

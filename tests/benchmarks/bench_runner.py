@@ -24,15 +24,22 @@ from orchestration.settings import load_settings
 
 # Materialization metadata the report carries when an asset provides it (the forecast asset's
 # reuse counters and per-candidate seconds may be absent; the landing file locates the floor's
-# input).
+# input; the Reddit assets say what they loaded, expired and scored).
 REPORTED_METADATA = (
     "landing_file",
+    "rows_loaded",
     "rows_quarantined",
+    "bodies_expired",
     "series_forecast",
     "series_reused",
     "series_fitted",
     "seconds_by_candidate",
+    "posts_scored",
+    "posts_reused",
 )
+# ...and every counter whose name starts so: the insight asset's cells (sampled, computed,
+# reused), whichever it reports.
+REPORTED_PREFIXES = ("cells_",)
 
 
 class StageTimes(ProgressHandler):
@@ -63,9 +70,9 @@ class StageTimes(ProgressHandler):
         elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
             chosen = {
-                name: _plain(materialization.metadata[name])
-                for name in REPORTED_METADATA
-                if name in materialization.metadata
+                name: _plain(value)
+                for name, value in materialization.metadata.items()
+                if name in REPORTED_METADATA or name.startswith(REPORTED_PREFIXES)
             }
             if chosen:
                 self.metadata[materialization.asset_key.to_user_string()] = chosen

@@ -8,7 +8,7 @@ period starts, suppressed estimates dropped, contract types). No Python per row,
 Dagster: what is left is the least any implementation has to pay for the same rows.
 
 Keep it in step with dbt_project/models/staging/cdc/stg_cdc__pulse_indicators.sql and
-marts/fct_signals.sql: tests/benchmarks/test_bench_floor.py checks that it gives exactly the
+marts/fct_signals.sql: tests/integration/test_bench_floor.py checks that it gives exactly the
 rows of marts.fct_signals on a warehouse the pipeline built.
 """
 

@@ -8,8 +8,9 @@ from tests.dashboard.dashboard_fixtures import APP_PATH
 
 OVERVIEW = None  # the default page
 TRENDS = "pages/survey_trends.py"
-PAGES = [OVERVIEW, TRENDS]
-PAGE_IDS = ["overview", "survey-trends"]
+PULSE = "pages/community_pulse.py"
+PAGES = [OVERVIEW, TRENDS, PULSE]
+PAGE_IDS = ["overview", "survey-trends", "community-pulse"]
 NATIONAL = ("national", "United States")
 
 

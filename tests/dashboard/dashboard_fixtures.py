@@ -1,8 +1,9 @@
 """A small warehouse with the dashboard's contract tables, built without the pipeline.
 
-The dashboard reads only raw.load_batches, marts.fct_signals, ml.forecasts and
-ml.forecast_metrics; these fixtures fill them with a few plausible series (irregular periods,
-national and group series, one series without a forecast) whose numbers the tests can check.
+The dashboard reads only raw.load_batches, marts.fct_signals, ml.forecasts,
+ml.forecast_metrics and ml.reddit_insights; these fixtures fill them with a few plausible series
+(irregular periods, national and group series, one series without a forecast) whose numbers the
+tests can check, plus the Reddit rows of tests/dashboard/reddit_fixtures.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ml_assets.insight_tables import REDDIT_INSIGHT_COLUMNS, REDDIT_INSIGHTS
 from ml_assets.ml_tables import ML_TABLES
+from tests.dashboard import reddit_fixtures
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
@@ -232,28 +235,41 @@ create table marts.fct_signals (
 """ + "".join(
     # The ml tables exactly as the forecasting layer's contract defines them.
     f"create table ml.{name} ({', '.join(f'{c} {t}' for c, t in columns.items())});"
-    for name, columns in ML_TABLES.items()
+    for name, columns in (ML_TABLES | {REDDIT_INSIGHTS: REDDIT_INSIGHT_COLUMNS}).items()
 )
 
 
-def build_warehouse(path: Path, value_offset: float = 0.0, then: str = "") -> None:
-    """Write a warehouse with the four contract tables to ``path`` (replaced if present).
+def build_warehouse(
+    path: Path, value_offset: float = 0.0, then: str = "", *, reddit: bool = True
+) -> None:
+    """Write a warehouse with the dashboard's contract tables to ``path`` (replaced if present).
 
     ``then`` is SQL run afterwards, to make an older or broken layout, or other contents.
+    ``reddit=False`` leaves every table without Reddit rows (ml.reddit_insights empty): a
+    warehouse built without the Reddit source.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     signals = fct_signals_frame(value_offset)
-    tables = {
-        "raw.load_batches": load_batches_frame(),
-        "marts.fct_signals": signals,
-        "ml.forecasts": forecasts_frame(signals),
-        "ml.forecast_metrics": metrics_frame(),
-    }
+    tables = [
+        ("raw.load_batches", load_batches_frame()),
+        ("marts.fct_signals", signals),
+        ("ml.forecasts", forecasts_frame(signals)),
+        ("ml.forecast_metrics", metrics_frame()),
+    ]
+    if reddit:
+        tables += [
+            ("raw.load_batches", pd.DataFrame([reddit_fixtures.load_batch_row()])),
+            ("marts.fct_signals", reddit_fixtures.fct_signals_rows()),
+            ("ml.forecasts", reddit_fixtures.forecast_rows()),
+            ("ml.forecast_metrics", reddit_fixtures.metric_rows()),
+            (f"ml.{REDDIT_INSIGHTS}", reddit_fixtures.insight_rows()),
+            ("marts.fct_reddit_posts", reddit_fixtures.posts_rows()),
+        ]
     con = duckdb.connect(str(path))
     try:
-        con.execute(DDL)
-        for table, frame in tables.items():
+        con.execute(DDL + (reddit_fixtures.POSTS_DDL if reddit else ""))
+        for table, frame in tables:
             con.register("frame", frame)
             con.execute(f"insert into {table} by name select * from frame")
             con.unregister("frame")

@@ -23,6 +23,7 @@ from tests.dashboard.browser_harness import (
     wait_for_plotly,
 )
 from tests.dashboard.dashboard_fixtures import REPO_ROOT, Warehouse
+from tests.dashboard.reddit_fixtures import PLANTED
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +55,20 @@ def test_dashboard_in_chromium(warehouse: Warehouse, tmp_path: Path) -> None:
         assert_no_streamlit_exception(page)
         assert page.url.endswith("/survey-trends")
         screenshot(page, "dashboard_survey_trends.png")
+        page.set_viewport_size(VIEWPORT)
+
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Community pulse").click()
+        page.get_by_text("What posts in r/anxiety discuss").wait_for(timeout=60_000)
+        wait_for_plotly(page)
+        page.get_by_text("988 Suicide & Crisis Lifeline").wait_for(timeout=60_000)
+        assert page.get_by_text("Content note.").count() == 1
+        assert page.get_by_text("Summary: Written by Gemini (gemini-2.5-flash)").count() >= 1
+        body = page.locator("body").inner_text()
+        for planted in PLANTED:
+            assert planted not in body, planted
+        assert_no_streamlit_exception(page)
+        assert page.url.endswith("/community-pulse")
+        screenshot(page, "dashboard_community_pulse.png")
 
 
 def dismiss_dagster_welcome(page) -> None:

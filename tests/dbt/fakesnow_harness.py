@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import fakesnow
+import pandas as pd
 import yaml
 from snowflake.connector import SnowflakeConnection
 from snowflake.connector import connect as snowflake_connect
@@ -29,6 +30,9 @@ from extract.batch import ExtractBatch
 from extract.cdc_pulse import RAW_TABLE
 from extract.cdc_pulse.records import RAW_COLUMNS
 from extract.raw_load import LOAD_COLUMNS
+from extract.reddit.records import RAW_COLUMNS as REDDIT_COLUMNS
+from extract.reddit.records import RAW_TABLE as REDDIT_TABLE
+from ml_assets.ml_tables import POST_SENTIMENT, POST_SENTIMENT_COLUMNS
 from tests.dbt.dbt_harness import DbtRun, run_dbt
 
 # Bound at import: the first call of fakesnow.server() imports the submodule fakesnow.server,
@@ -40,6 +44,7 @@ PROFILE = "mindpulse"  # dbt_project.yml `profile:`
 TARGET = "snowflake"  # the same target name as in the project's profiles.yml
 DATABASE = "MINDPULSE"  # the project profile's default SNOWFLAKE_DATABASE
 RAW = f"{DATABASE}.RAW"
+ML = f"{DATABASE}.ML"
 DBT_SCHEMAS = ("STAGING", "MARTS")  # created by `dbt build` (macros/generate_schema_name.sql)
 
 
@@ -99,21 +104,29 @@ def run_dbt_snowflake(args: list[str], *, profiles_dir: Path, work_dir: Path) ->
 
 
 def create_raw_layer(conn: SnowflakeConnection) -> None:
-    """Create database MINDPULSE with an empty RAW.CDC_PULSE_INDICATORS and no other schema.
+    """Create database MINDPULSE with empty RAW.CDC_PULSE_INDICATORS, RAW.REDDIT_POSTS and
+    ML.POST_SENTIMENT (the tables dbt reads), and no other schema.
 
-    Columns and types are the raw contract of extract/ (VARCHAR, INTEGER, DATE, DOUBLE,
-    TIMESTAMP are Snowflake types too). raw.quarantine and raw.load_batches are left out: no
-    model or test reads them.
+    Columns and types are the contracts of extract/ and ml_assets/ (VARCHAR, INTEGER, DATE,
+    DOUBLE, TIMESTAMP are Snowflake types too). raw.quarantine and raw.load_batches are left
+    out: no model or test reads them.
     """
-    columns = ", ".join(f"{name} {type_}" for name, type_ in RAW_COLUMNS + LOAD_COLUMNS)
+    tables = {
+        f"{RAW}.{RAW_TABLE}": RAW_COLUMNS + LOAD_COLUMNS,
+        f"{RAW}.{REDDIT_TABLE}": REDDIT_COLUMNS + LOAD_COLUMNS,
+        f"{ML}.{POST_SENTIMENT}": tuple(POST_SENTIMENT_COLUMNS.items()),
+    }
     with conn.cursor() as cursor:
         cursor.execute(f"create database if not exists {DATABASE}")
         # fakesnow keeps its databases for the life of the process and can neither drop nor
         # replace one, so start from empty schemas; the ones dbt must create do not exist yet.
-        for schema in ("RAW", *DBT_SCHEMAS):
+        for schema in ("RAW", "ML", *DBT_SCHEMAS):
             cursor.execute(f"drop schema if exists {DATABASE}.{schema} cascade")
-        cursor.execute(f"create schema {RAW}")
-        cursor.execute(f"create table {RAW}.{RAW_TABLE} ({columns})")
+        for schema in (RAW, ML):
+            cursor.execute(f"create schema {schema}")
+        for table, columns in tables.items():
+            ddl = ", ".join(f"{name} {type_}" for name, type_ in columns)
+            cursor.execute(f"create table {table} ({ddl})")
 
 
 def load_raw_rows(
@@ -133,18 +146,24 @@ def load_raw_rows(
     expected = [name for name, _ in RAW_COLUMNS + LOAD_COLUMNS]
     if sorted(frame.columns) != sorted(expected):
         raise AssertionError(f"Batch columns {list(frame.columns)} differ from {expected}.")
-    stage_dir.mkdir(parents=True, exist_ok=True)
-    parquet_path = stage_dir / f"{batch.batch_id}.parquet"
+    return copy_into(conn, frame, f"{RAW}.{RAW_TABLE}", stage_dir / f"{batch.batch_id}.parquet")
+
+
+def copy_into(
+    conn: SnowflakeConnection, frame: pd.DataFrame, table: str, parquet_path: Path
+) -> int:
+    """Bulk-load `frame` into `table` by column name through a Parquet file and a stage."""
+    parquet_path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(parquet_path, index=False)
     stage = f"{RAW}.LOAD_STAGE"
     with conn.cursor() as cursor:
         cursor.execute(f"create or replace temporary stage {stage}")
         cursor.execute(f"put '{parquet_path.as_uri()}' @{stage}")
         [result] = cursor.execute(
-            f"copy into {RAW}.{RAW_TABLE} from @{stage} "
+            f"copy into {table} from @{stage} "
             "file_format = (type = parquet) match_by_column_name = case_insensitive purge = true"
         ).fetchall()
     status, rows_loaded = result[1], result[3]
     if status != "LOADED" or rows_loaded != len(frame):
-        raise AssertionError(f"COPY INTO {RAW}.{RAW_TABLE} gave {result}, not {len(frame)} rows.")
+        raise AssertionError(f"COPY INTO {table} gave {result}, not {len(frame)} rows.")
     return rows_loaded

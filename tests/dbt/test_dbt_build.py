@@ -1,8 +1,9 @@
-"""`dbt build` on sample data loaded through the extract API: green, right rows, right places."""
+"""`dbt build` on sample data loaded through the extract API (and the Reddit fixture): green,
+right rows, right places. The Reddit models' own behaviour is in test_dbt_reddit.py."""
 
 from __future__ import annotations
 
-from tests.dbt.dbt_harness import BuiltWarehouse, query, run_dbt
+from tests.dbt.dbt_harness import BuiltWarehouse, query
 
 # The sample generator's shape: 37 subgroups (national 1, age 7, sex 2, gender identity 3,
 # sexual orientation 3, race/ethnicity 5, education 4, disability 2, state 10) x 3 indicators
@@ -13,6 +14,23 @@ SAMPLE_PERIODS = 72
 SAMPLE_GAP_ROWS = 27 * 3 * 10
 SAMPLE_SUPPRESSED = 2
 SAMPLE_QUARANTINED = 3
+MODELS = {
+    "model.mindpulse.stg_cdc__pulse_indicators",
+    "model.mindpulse.stg_reddit__posts",
+    "model.mindpulse.stg_ml__post_sentiment",
+    "model.mindpulse.fct_reddit_posts",
+    "model.mindpulse.fct_signals",
+}
+UNIT_TESTS = {
+    "unit_test.mindpulse.stg_cdc__pulse_indicators"
+    ".test_stg_cdc__pulse_indicators_normalises_and_drops_gap_rows",
+    "unit_test.mindpulse.stg_cdc__pulse_indicators.test_stg_cdc__pulse_indicators_latest_load_wins",
+    "unit_test.mindpulse.stg_reddit__posts.test_stg_reddit__posts_latest_scrape_wins",
+    "unit_test.mindpulse.stg_reddit__posts.test_stg_reddit__posts_iso_week_starts_monday",
+    "unit_test.mindpulse.fct_reddit_posts.test_fct_reddit_posts_takes_only_newer_loads",
+    "unit_test.mindpulse.fct_signals.test_fct_signals_cadence_and_suppression",
+    "unit_test.mindpulse.fct_signals.test_fct_signals_reddit_weekly_signals",
+}
 
 FCT_SIGNALS_COLUMNS = [
     ("signal", "VARCHAR", "NO"),
@@ -37,15 +55,11 @@ def test_dbt_build_is_green_on_sample_data(green_sample_warehouse: BuiltWarehous
     build = green_sample_warehouse.build
     assert build.failed() == [], build.describe()
     assert set(build.statuses("model.").values()) == {"success"}
-    assert set(build.statuses("model.")) == {
-        "model.mindpulse.stg_cdc__pulse_indicators",
-        "model.mindpulse.fct_signals",
-    }
+    assert set(build.statuses("model.")) == MODELS
     assert build.statuses("seed.") == {"seed.mindpulse.cdc_survey_phase_breaks": "success"}
     data_tests = build.statuses("test.")
     assert len(data_tests) >= 40 and set(data_tests.values()) == {"pass"}, data_tests
-    assert set(build.statuses("unit_test.").values()) == {"pass"}
-    assert len(build.statuses("unit_test.")) == 3
+    assert build.statuses("unit_test.") == dict.fromkeys(UNIT_TESTS, "pass")
 
 
 def test_row_counts_follow_the_sample(green_sample_warehouse: BuiltWarehouse):
@@ -55,7 +69,7 @@ def test_row_counts_follow_the_sample(green_sample_warehouse: BuiltWarehouse):
     assert count(path, "raw.quarantine") == SAMPLE_QUARANTINED
     assert count(path, "staging.stg_cdc__pulse_indicators") == staged
     assert count(path, "staging.stg_cdc__pulse_indicators", "is_suppressed") == SAMPLE_SUPPRESSED
-    assert count(path, "marts.fct_signals") == staged - SAMPLE_SUPPRESSED
+    assert count(path, "marts.fct_signals", "source = 'cdc_pulse'") == staged - SAMPLE_SUPPRESSED
     assert count(path, "staging.cdc_survey_phase_breaks") == 14
     national = query(
         path,
@@ -76,7 +90,8 @@ def test_schemas_are_exactly_raw_staging_marts(green_sample_warehouse: BuiltWare
         for (name,) in query(path, "select schema_name from information_schema.schemata")
         if name not in ("main", "information_schema", "pg_catalog")
     }
-    assert schemas == {"raw", "staging", "marts"}
+    # ml holds what the Python layer writes (here the fixture's ml.post_sentiment).
+    assert schemas == {"raw", "staging", "marts", "ml"}
     relations = set(
         query(
             path,
@@ -88,8 +103,13 @@ def test_schemas_are_exactly_raw_staging_marts(green_sample_warehouse: BuiltWare
         ("raw", "cdc_pulse_indicators", "BASE TABLE"),
         ("raw", "quarantine", "BASE TABLE"),
         ("raw", "load_batches", "BASE TABLE"),
+        ("raw", "reddit_posts", "BASE TABLE"),
+        ("ml", "post_sentiment", "BASE TABLE"),
         ("staging", "stg_cdc__pulse_indicators", "VIEW"),
+        ("staging", "stg_reddit__posts", "VIEW"),
+        ("staging", "stg_ml__post_sentiment", "VIEW"),
         ("staging", "cdc_survey_phase_breaks", "BASE TABLE"),
+        ("marts", "fct_reddit_posts", "BASE TABLE"),
         ("marts", "fct_signals", "BASE TABLE"),
     }
 
@@ -118,19 +138,3 @@ def test_cadence_follows_the_survey_calendar(green_sample_warehouse: BuiltWareho
         ("four_weekly", 33),
     ]
     assert str(cadences[2][2]) == "2021-12-01"  # first window of phase 3.3
-
-
-def test_dbt_unit_tests_run(green_sample_warehouse: BuiltWarehouse):
-    run = run_dbt(
-        ["test", "--select", "test_type:unit"],
-        duckdb_path=green_sample_warehouse.path,
-        work_dir=green_sample_warehouse.work_dir,
-    )
-    assert run.returncode == 0, run.describe()
-    assert run.statuses() == {
-        "unit_test.mindpulse.stg_cdc__pulse_indicators"
-        ".test_stg_cdc__pulse_indicators_normalises_and_drops_gap_rows": "pass",
-        "unit_test.mindpulse.stg_cdc__pulse_indicators"
-        ".test_stg_cdc__pulse_indicators_latest_load_wins": "pass",
-        "unit_test.mindpulse.fct_signals.test_fct_signals_cadence_and_suppression": "pass",
-    }

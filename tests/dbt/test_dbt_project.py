@@ -46,8 +46,13 @@ def test_parse_needs_no_settings_and_uses_plain_schema_names(duckdb_manifest):
         "cdc_pulse_indicators": '"mindpulse"."raw"."cdc_pulse_indicators"',
         "quarantine": '"mindpulse"."raw"."quarantine"',
         "load_batches": '"mindpulse"."raw"."load_batches"',
+        "reddit_posts": '"mindpulse"."raw"."reddit_posts"',
+        "post_sentiment": '"mindpulse"."ml"."post_sentiment"',
         "stg_cdc__pulse_indicators": '"mindpulse"."staging"."stg_cdc__pulse_indicators"',
+        "stg_reddit__posts": '"mindpulse"."staging"."stg_reddit__posts"',
+        "stg_ml__post_sentiment": '"mindpulse"."staging"."stg_ml__post_sentiment"',
         "cdc_survey_phase_breaks": '"mindpulse"."staging"."cdc_survey_phase_breaks"',
+        "fct_reddit_posts": '"mindpulse"."marts"."fct_reddit_posts"',
         "fct_signals": '"mindpulse"."marts"."fct_signals"',
     }
 
@@ -56,11 +61,13 @@ def test_parse_needs_no_settings_and_uses_plain_schema_names(duckdb_manifest):
 def snowflake_compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`dbt compile` for the Snowflake target, offline: no connection is opened.
 
-    Unit tests are left out (dbt would query Snowflake for their inputs' columns).
+    Unit tests are left out (dbt would query Snowflake for their inputs' columns), and so is
+    the incremental fct_reddit_posts, whose is_incremental() asks Snowflake whether the table
+    exists; test_dbt_snowflake_target builds it, first in full and then incrementally.
     """
     work_dir = tmp_path_factory.mktemp("dbt_compile_snowflake")
     run = run_dbt(
-        ["compile", "--no-populate-cache", "--exclude", "test_type:unit"],
+        ["compile", "--no-populate-cache", "--exclude", "test_type:unit", "fct_reddit_posts"],
         duckdb_path=None,
         work_dir=work_dir,
         extra_env=FAKE_SNOWFLAKE,
@@ -75,8 +82,13 @@ def test_snowflake_target_gets_the_same_schema_names(snowflake_compiled):
         "cdc_pulse_indicators": "MINDPULSE.raw.cdc_pulse_indicators",
         "quarantine": "MINDPULSE.raw.quarantine",
         "load_batches": "MINDPULSE.raw.load_batches",
+        "reddit_posts": "MINDPULSE.raw.reddit_posts",
+        "post_sentiment": "MINDPULSE.ml.post_sentiment",
         "stg_cdc__pulse_indicators": "MINDPULSE.staging.stg_cdc__pulse_indicators",
+        "stg_reddit__posts": "MINDPULSE.staging.stg_reddit__posts",
+        "stg_ml__post_sentiment": "MINDPULSE.staging.stg_ml__post_sentiment",
         "cdc_survey_phase_breaks": "MINDPULSE.staging.cdc_survey_phase_breaks",
+        "fct_reddit_posts": "MINDPULSE.marts.fct_reddit_posts",
         "fct_signals": "MINDPULSE.marts.fct_signals",
     }
 
@@ -94,13 +106,19 @@ def test_snowflake_sql_parses_in_the_snowflake_dialect(snowflake_compiled):
     assert unparsable == []
 
 
-def test_sources_map_to_raw_asset_keys(duckdb_manifest):
+def test_sources_map_to_the_asset_keys_of_the_tables_they_read(duckdb_manifest):
     keys = {
-        source["name"]: source["meta"]["dagster"]["asset_key"]
+        (source["schema"], source["name"]): source["meta"]["dagster"]["asset_key"]
         for source in duckdb_manifest["sources"].values()
     }
-    assert keys == {name: ["raw", name] for name in keys}
-    assert set(keys) == {"cdc_pulse_indicators", "quarantine", "load_batches"}
+    assert keys == {(schema, name): [schema, name] for schema, name in keys}
+    assert set(keys) == {
+        ("raw", "cdc_pulse_indicators"),
+        ("raw", "quarantine"),
+        ("raw", "load_batches"),
+        ("raw", "reddit_posts"),
+        ("ml", "post_sentiment"),
+    }
 
 
 def test_raw_indicators_have_weekly_freshness(duckdb_manifest):
@@ -112,10 +130,28 @@ def test_raw_indicators_have_weekly_freshness(duckdb_manifest):
     assert source["freshness"]["error_after"] == {"count": 15, "period": "day"}
 
 
-def test_fct_signals_contract_is_enforced(duckdb_manifest):
-    node = duckdb_manifest["nodes"]["model.mindpulse.fct_signals"]
-    assert node["config"]["contract"]["enforced"] is True
-    assert all(column["data_type"] for column in node["columns"].values())
+def test_reddit_posts_are_fresh_within_30_days_in_live_mode_only(duckdb_manifest):
+    [source] = [s for s in duckdb_manifest["sources"].values() if s["name"] == "reddit_posts"]
+    assert source["loaded_at_field"] is None
+    assert "_source_mode = 'live'" in source["loaded_at_query"]
+    assert source["freshness"]["warn_after"] == {"count": 8, "period": "day"}
+    assert source["freshness"]["error_after"] == {"count": 30, "period": "day"}
+    # How it behaves in each mode: test_dbt_reddit.py.
+
+
+def test_mart_contracts_are_enforced(duckdb_manifest):
+    for name in ("fct_signals", "fct_reddit_posts"):
+        node = duckdb_manifest["nodes"][f"model.mindpulse.{name}"]
+        assert node["config"]["contract"]["enforced"] is True
+        assert all(column["data_type"] for column in node["columns"].values())
+
+
+def test_fct_reddit_posts_is_incremental_on_post_id(duckdb_manifest):
+    config = duckdb_manifest["nodes"]["model.mindpulse.fct_reddit_posts"]["config"]
+    assert config["materialized"] == "incremental"
+    assert config["unique_key"] == "post_id"
+    assert config["incremental_strategy"] == "delete+insert"
+    assert config["on_schema_change"] == "fail"
 
 
 def test_phase_break_seed_matches_the_survey_calendar():

@@ -8,10 +8,12 @@ output uses key-pair auth against a real account and has no host, port or protoc
 elsewhere, and it must stay that way. The models, data tests, seed and macros under test are the
 project's own; only the connection differs.
 
-Raw data is the same sample the DuckDB tests use, from the real extract API, bulk-loaded into
-MINDPULSE.RAW through the connector. The mart it gives must equal, row for row, the mart of the
-DuckDB build of that sample: the cross-database macros (datediff, types) compute the same
-cadences in both dialects.
+Raw data is the same sample the DuckDB tests use, from the real extract API, and the same Reddit
+fixture with its sentiment (tests/reddit_fixture.py), bulk-loaded into MINDPULSE.RAW and
+MINDPULSE.ML through the connector. The mart it gives must equal, row for row, the mart of the
+DuckDB build of that data: the cross-database macros (datediff, dateadd, date_trunc, types)
+compute the same cadences and weeks in both dialects. The incremental fct_reddit_posts is built
+in full first, then incrementally (dbt-snowflake's delete+insert through a transient table).
 
 What fakesnow cannot do, and is therefore left out here (DuckDB covers it in test_dbt_build):
 - unit tests: dbt-snowflake creates each unit test's scratch relation as
@@ -31,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from snowflake.connector import SnowflakeConnection
 
@@ -38,6 +41,7 @@ from extract.batch import ExtractBatch, utc_now_naive
 from extract.cdc_pulse import extract_cdc_pulse
 from tests.dbt import fakesnow_harness as fs
 from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, query
+from tests.reddit_fixture import BATCH_2, fixture_rows, sentiment_frame
 
 # The scale of the session's DuckDB sample warehouse (dbt_harness.load_raw), so the two marts
 # come from the same generated sample.
@@ -47,6 +51,8 @@ WITHOUT_UNIT_TESTS = ["--exclude", "test_type:unit"]
 FAKESNOW_TEMP_TABLE_ERROR = 'TEMPORARY table names can *only* use the "temp" catalog'
 
 FCT_SIGNALS = f"{fs.DATABASE}.MARTS.FCT_SIGNALS"
+FCT_REDDIT_POSTS = f"{fs.DATABASE}.MARTS.FCT_REDDIT_POSTS"
+REDDIT_POSTS = f"{fs.RAW}.REDDIT_POSTS"
 FCT_SIGNALS_COLUMNS = (
     "signal, source, cadence, group_type, group_value, period_start, period_end, value, "
     "ci_low, ci_high, unit"
@@ -99,6 +105,10 @@ def snowflake_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snowfl
             fs.create_raw_layer(conn)
             batch = extract_cdc_pulse("sample", sample_scale=SAMPLE_SCALE)
             fs.load_raw_rows(conn, batch, utc_now_naive(), root / "stage")
+            posts = fixture_rows()
+            fs.copy_into(conn, posts, REDDIT_POSTS, root / "stage" / "reddit_posts.parquet")
+            sentiment = sentiment_frame(sorted(set(posts["post_id"])))
+            fs.copy_into(conn, sentiment, f"{fs.ML}.POST_SENTIMENT", root / "stage" / "ml.parquet")
             profiles_dir = root / "profiles"
             fs.write_profile(profiles_dir, server)
             build = fs.run_dbt_snowflake(
@@ -120,10 +130,10 @@ def test_dbt_build_is_green_in_snowflake_dialect(
 ):
     build = green_snowflake_build.build
     assert build.failed() == [], build.describe()
-    assert build.statuses("model.") == {
-        "model.mindpulse.stg_cdc__pulse_indicators": "success",
-        "model.mindpulse.fct_signals": "success",
-    }
+    assert build.statuses("model.") == dict.fromkeys(
+        green_sample_warehouse.build.statuses("model."), "success"
+    )
+    assert len(build.statuses("model.")) == 5
     assert build.statuses("seed.") == {"seed.mindpulse.cdc_survey_phase_breaks": "success"}
     # Every data test of the DuckDB build ran here too, and passed.
     data_tests = build.statuses("test.")
@@ -135,11 +145,12 @@ def test_dbt_build_is_green_in_snowflake_dialect(
 def test_layers_keep_their_schema_names(green_snowflake_build: SnowflakeBuild):
     conn = green_snowflake_build.conn
     schemas = {row[1] for row in fs.query(conn, f"show schemas in database {fs.DATABASE}")}
-    # Exactly RAW, STAGING and MARTS, as terraform creates them: no `staging_marts` etc.
+    # Exactly RAW, STAGING, MARTS and ML, as terraform creates them: no `staging_marts` etc.
     assert {name for name in schemas if name.upper() != "INFORMATION_SCHEMA"} == {
         "RAW",
         "STAGING",
         "MARTS",
+        "ML",
     }
     objects = {
         (row[4], row[1], row[2])
@@ -148,7 +159,10 @@ def test_layers_keep_their_schema_names(green_snowflake_build: SnowflakeBuild):
     }
     assert objects == {
         ("STAGING", "STG_CDC__PULSE_INDICATORS", "VIEW"),
+        ("STAGING", "STG_REDDIT__POSTS", "VIEW"),
+        ("STAGING", "STG_ML__POST_SENTIMENT", "VIEW"),
         ("STAGING", "CDC_SURVEY_PHASE_BREAKS", "TABLE"),
+        ("MARTS", "FCT_REDDIT_POSTS", "TABLE"),
         ("MARTS", "FCT_SIGNALS", "TABLE"),
     }
 
@@ -159,11 +173,13 @@ def test_fct_signals_holds_the_sample_as_duckdb_builds_it(
     conn = green_snowflake_build.conn
     rows = green_snowflake_build.batch.rows
     collected_with_value = int(((rows["phase"] != "-1") & rows["value"].notna()).sum())
-    assert fs.query(conn, f"select count(*) from {FCT_SIGNALS}") == [(collected_with_value,)]
+    assert fs.query(
+        conn, f"select source, count(*) from {FCT_SIGNALS} group by source order by source"
+    ) == [("cdc_pulse", collected_with_value), ("reddit", 33)]
 
     in_snowflake = fs.query(conn, FCT_SIGNALS_ROWS.format(FCT_SIGNALS))
     in_duckdb = query(green_sample_warehouse.path, FCT_SIGNALS_ROWS.format("marts.fct_signals"))
-    assert len(in_snowflake) == collected_with_value
+    assert len(in_snowflake) == collected_with_value + 33
     assert in_snowflake == in_duckdb
 
     described = fs.query(conn, f"describe table {FCT_SIGNALS}")
@@ -196,6 +212,40 @@ def test_unit_tests_fail_only_for_the_known_fakesnow_limitation(
     # When this fails because unit tests pass, fakesnow can run them: drop WITHOUT_UNIT_TESTS.
     run = green_snowflake_build.dbt("test", "--select", "test_type:unit")
     unit_tests = run.statuses("unit_test.")
-    assert len(unit_tests) == 3 and set(unit_tests.values()) == {"error"}, run.describe()
+    assert len(unit_tests) == 7 and set(unit_tests.values()) == {"error"}, run.describe()
     for key in unit_tests:
         assert FAKESNOW_TEMP_TABLE_ERROR in run.results[key]["message"], run.describe()
+
+
+def test_a_new_week_is_added_incrementally_in_snowflake_dialect(
+    green_snowflake_build: SnowflakeBuild,
+):
+    """The incremental path: only rows loaded after the table's newest load are staged (in a
+    transient table) and replace their posts. Runs last: it adds rows to the shared build."""
+    conn = green_snowflake_build.conn
+    columns = "post_id, subreddit, score, batch_id"
+    before = fs.query(conn, f"select {columns} from {FCT_REDDIT_POSTS} order by post_id")
+    later = fixture_rows(BATCH_2).query("post_id in ('p013', 'p014')").drop_duplicates("post_id")
+    later = later.assign(
+        post_id=["p013", "p015"],
+        score=[9, 2],
+        created_utc=later["created_utc"] + pd.Timedelta(days=7) * pd.Series([0, 1]).to_numpy(),
+        _batch_id="reddit-sample-20240603T080000-b3",
+        _loaded_at=pd.Timestamp("2024-06-03 08:00:00"),
+    )
+    fs.query(conn, f"delete from {REDDIT_POSTS} where post_id = 'p013'")
+    fs.copy_into(conn, later, REDDIT_POSTS, green_snowflake_build.work_dir / "stage" / "b3.parquet")
+
+    run = green_snowflake_build.dbt("build", "--select", "fct_reddit_posts", *WITHOUT_UNIT_TESTS)
+
+    assert run.returncode == 0, run.describe()
+    after = fs.query(conn, f"select {columns} from {FCT_REDDIT_POSTS} order by post_id")
+    assert len(after) == len(before) + 1
+    changed = {row[0]: row for row in after if row not in before}
+    assert changed == {
+        "p013": ("p013", "depression", 9, "reddit-sample-20240603T080000-b3"),
+        "p015": ("p015", "anxiety", 2, "reddit-sample-20240603T080000-b3"),
+    }
+    # The staging table is gone after the run.
+    objects = fs.query(conn, f"show terse objects in schema {fs.DATABASE}.MARTS")
+    assert {row[1] for row in objects} == {"FCT_REDDIT_POSTS", "FCT_SIGNALS"}

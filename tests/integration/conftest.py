@@ -40,3 +40,10 @@ def truncated_pipeline_run(real_cdc_export, pipeline_runs) -> FinishedRun:
 def fault_chain(pipeline_runs) -> FaultChain:
     """A copy of the sample build killed with SIGKILL at four points, run again after each."""
     return pipeline_runs.result("faults")
+
+
+@pytest.fixture(scope="session")
+def reddit_pipeline_run(pipeline_runs) -> FinishedRun:
+    """A copy of the sample build, then the Reddit fixture's two batches, one run each, and a
+    run with nothing new."""
+    return pipeline_runs.result("reddit")

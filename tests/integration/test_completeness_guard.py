@@ -12,7 +12,9 @@ def test_a_truncated_export_fails_the_run_and_changes_nothing(truncated_pipeline
     assert line.lstrip().startswith("FAILED"), refused.progress
     assert "raw rows 16,794 → 31" in line
     assert "MINDPULSE_ACCEPT_SHRINK=cdc_pulse" in line
-    assert refused.materialized == set()  # nothing downstream ran
+    # Nothing downstream ran; only other sources' raw assets (Reddit's) loaded meanwhile.
+    assert "raw/cdc_pulse_indicators" not in refused.materialized
+    assert {key for key in refused.materialized if not key.startswith("raw/")} == set()
     # Raw, the marts, the forecasts and the published copy are exactly as before.
     assert facts["after_refusal"] == facts["before"]
 
@@ -26,4 +28,6 @@ def test_the_accept_shrink_setting_loads_the_truncated_export(truncated_pipeline
     assert "shrink accepted: 16,794 rows before" in line
     assert workspace.count("raw.cdc_pulse_indicators") == 31
     # The published copy now holds what was accepted (the first 31 records have no gap rows).
-    assert workspace.count("marts.fct_signals", workspace.published) == 31
+    assert (
+        workspace.count("marts.fct_signals where source = 'cdc_pulse'", workspace.published) == 31
+    )

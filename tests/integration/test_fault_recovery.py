@@ -76,12 +76,13 @@ def test_make_run_killed_during_dbt_printed_nothing_after_raw_and_the_next_one_f
     fault_chain,
 ):
     make_kill = fault_chain.kills["make_dbt"]
-    # Killed with its dbt child at work: the raw stage's line was the last one printed.
+    # Killed with its dbt child at work: a raw stage's line was the last one printed.
     last = make_kill.killed_output.rstrip().splitlines()[-1]
-    assert last.startswith("  ok      raw__cdc_pulse_indicators"), make_kill.killed_output
+    assert last.startswith("  ok      raw__"), make_kill.killed_output
     lines = make_kill.next_run.output.splitlines()
     stages = [line for line in lines if line.startswith(("  ok", "  FAILED"))]
-    assert [line.split()[0] for line in stages] == ["ok"] * 4, lines
+    assert {line.split()[0] for line in stages} == {"ok"}, lines
+    assert stages[-1].split()[1] == "dashboard__mindpulse_dashboard", lines
     # dbt built again in the next run: the killed build never finished.
     dbt_line = next(line for line in stages if "mindpulse_dbt" in line)
     assert "dbt not run" not in dbt_line and "checks" in dbt_line, dbt_line

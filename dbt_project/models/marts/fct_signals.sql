@@ -6,6 +6,18 @@ cdc_pulse_indicators as (
 
 ),
 
+reddit_posts as (
+
+    select * from {{ ref('fct_reddit_posts') }}
+
+),
+
+post_sentiment as (
+
+    select * from {{ ref('stg_ml__post_sentiment') }}
+
+),
+
 cdc_pulse_spacing as (
 
     -- Days from the previous and to the next period start of the same series. Suppressed
@@ -69,6 +81,149 @@ cdc_pulse_signals as (
 
 ),
 
+reddit_newest_week as (
+
+    select max(created_week) as created_week from reddit_posts
+
+),
+
+reddit_complete_posts as (
+
+    -- Only weeks that have ended: the week of the newest post is still being collected and
+    -- would look like a drop. It enters once a later post shows that it is over.
+    select reddit_posts.*
+    from reddit_posts
+    cross join reddit_newest_week
+    where reddit_posts.created_week < reddit_newest_week.created_week
+
+),
+
+reddit_weekly as (
+
+    select
+        reddit_complete_posts.subreddit,
+        reddit_complete_posts.created_week,
+        count(*) as posts,
+        median(reddit_complete_posts.score) as median_score,
+        avg(reddit_complete_posts.num_comments) as comments_per_post,
+        count(post_sentiment.post_id) as posts_scored,
+        sum(case when post_sentiment.label = 'negative' then 1 else 0 end) as posts_negative
+    from reddit_complete_posts
+    left join post_sentiment
+        on reddit_complete_posts.post_id = post_sentiment.post_id
+    group by 1, 2
+
+),
+
+reddit_weeks as (
+
+    select distinct created_week from reddit_complete_posts
+
+),
+
+reddit_community_weeks as (
+
+    -- Every week since a community's first post: a week without a post counts 0 posts
+    -- instead of going missing.
+    select
+        communities.subreddit,
+        reddit_weeks.created_week
+    from (
+        select
+            subreddit,
+            min(created_week) as first_week
+        from reddit_complete_posts
+        group by 1
+    ) as communities
+    inner join reddit_weeks
+        on communities.first_week <= reddit_weeks.created_week
+
+),
+
+reddit_community_weekly as (
+
+    select
+        reddit_community_weeks.subreddit,
+        reddit_community_weeks.created_week,
+        coalesce(reddit_weekly.posts, 0) as posts,
+        reddit_weekly.median_score,
+        reddit_weekly.comments_per_post,
+        coalesce(reddit_weekly.posts_scored, 0) as posts_scored,
+        reddit_weekly.posts_negative
+    from reddit_community_weeks
+    left join reddit_weekly
+        on
+            reddit_community_weeks.subreddit = reddit_weekly.subreddit
+            and reddit_community_weeks.created_week = reddit_weekly.created_week
+
+),
+
+reddit_values as (
+
+    select
+        subreddit,
+        created_week,
+        'posts_per_week' as signal,
+        cast(posts as double) as value,
+        'posts' as unit
+    from reddit_community_weekly
+    union all
+    select
+        subreddit,
+        created_week,
+        'median_score' as signal,
+        cast(median_score as double) as value,
+        'points' as unit
+    from reddit_community_weekly
+    union all
+    select
+        subreddit,
+        created_week,
+        'comments_per_post' as signal,
+        cast(comments_per_post as double) as value,
+        'comments' as unit
+    from reddit_community_weekly
+    union all
+    -- Over the posts with a score: all of them when the sentiment asset ran before this
+    -- model, as it does in the pipeline.
+    select
+        subreddit,
+        created_week,
+        'negative_post_share' as signal,
+        100.0 * posts_negative / nullif(posts_scored, 0) as value,
+        'percent' as unit
+    from reddit_community_weekly
+
+),
+
+reddit_signals as (
+
+    select
+        signal,
+        'reddit' as source,
+        'weekly' as cadence,
+        'subreddit' as group_type,
+        subreddit as group_value,
+        created_week as period_start,
+        {{ dbt.dateadd('day', 6, 'created_week') }} as period_end,
+        value,
+        cast(null as double) as ci_low,
+        cast(null as double) as ci_high,
+        unit
+    from reddit_values
+    -- A week without posts has a count but no median, mean or share.
+    where value is not null
+
+),
+
+signals as (
+
+    select * from cdc_pulse_signals
+    union all
+    select * from reddit_signals
+
+),
+
 final as (
 
     -- Types spelled out so the enforced contract holds in DuckDB and Snowflake alike.
@@ -84,7 +239,7 @@ final as (
         cast(ci_low as double) as ci_low,
         cast(ci_high as double) as ci_high,
         cast(unit as {{ dbt.type_string() }}) as unit
-    from cdc_pulse_signals
+    from signals
 
 )
 

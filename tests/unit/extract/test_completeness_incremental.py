@@ -142,3 +142,23 @@ def test_an_incremental_window_is_as_precise_as_its_date_column(tmp_path):
     assert newer.guard.previous is None  # nothing loaded after 09:00 yet
     assert total(conn) == 13
     conn.close()
+
+
+def test_an_incremental_batch_without_rows_replaces_nothing(weekly_warehouse, tmp_path):
+    """A weekly fetch that found no new posts passes the guard and leaves the table as it is."""
+    load_batch(
+        weekly_warehouse,
+        weekly_batch("weekly-live-1-a", "2024-01-01", 7, 4),
+        tmp_path / "1",
+        WEEKLY,
+    )
+    empty = dataclasses.replace(
+        weekly_batch("weekly-live-2-b", "2024-01-01", 7, 4),
+        rows=weekly_batch("x", "2024-01-01", 0, 0).rows.reindex(
+            columns=["post_id", "community", "posted_on"]
+        ),
+        records_in_payload=0,
+    )
+    loaded = load_batch(weekly_warehouse, empty, tmp_path / "2", WEEKLY)
+    assert (loaded.guard.previous, loaded.rows_loaded) == (None, 0)
+    assert total(weekly_warehouse) == 28

@@ -27,6 +27,10 @@ from extract.privacy import EXCERPT_MAX_CHARS, scrub_text
         ("https://www.reddit.com/user/someone", "https://www.reddit.com/[username]"),
         ("ping @some.handle_1.", "ping [handle]."),
         ("line one\ncall 555-123-4567", "line one\ncall [phone]"),
+        ("follow instagram.com/jane_doe99 too", "follow [url] too"),
+        ("https://www.tiktok.com/@someone.", "[url]."),
+        ("text wa.me/15551234567, or x.com/jane?s=1", "text [url], or [url]"),
+        ("youtube.com/@someone and linkedin.com/in/jane-doe", "[url] and [url]"),
     ],
 )
 def test_personal_data_is_replaced_by_placeholders(text, scrubbed):
@@ -45,6 +49,8 @@ def test_personal_data_is_replaced_by_placeholders(text, scrubbed):
         "3.0 (Jan 6 - Mar 29), Sep 2 - Sep 14, 2020, 30 - 39 years",
         "cdc_pulse-sample-20240101T120000123456Z-12345678",
         "the line has 15 fields but the header has 14",
+        "see https://988lifeline.org/chat and fox.com/news or youtube.com/watch?v=abc",
+        "instagram.com is where it started, and /r/mentalhealth/comments/18e3pnh/",
     ],
 )
 def test_survey_text_and_numbers_are_left_alone(text):

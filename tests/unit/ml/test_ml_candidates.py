@@ -65,3 +65,15 @@ def test_window_mean_averages_the_last_three_periods():
 def test_a_window_too_short_for_a_damped_trend_sits_the_fold_out():
     with pytest.raises(CandidateFailed):
         CANDIDATES["damped_ets"](Training(DS.iloc[:5], NOISY[:5]), FUTURE, False)
+
+
+def test_window_mean_interval_when_the_horizon_outruns_the_training_data():
+    # 8 weekly periods, 13 ahead (a 90-day horizon): beyond k = 3 the training data holds no
+    # k-step error to measure, and the interval widens like a random walk instead.
+    y = np.array([10.0, 11.0, 9.5, 10.5, 10.0, 11.5, 10.0, 10.5])
+    ds = pd.Series(pd.date_range("2024-01-01", periods=8, freq="W-MON"))
+    future = pd.Series(pd.date_range("2024-02-26", periods=13, freq="W-MON"))
+    prediction = window_mean(Training(ds, y), future, False)
+    width = prediction.upper - prediction.lower
+    assert len(width) == 13 and np.isfinite(width).all()
+    assert np.all(np.diff(width[2:]) > 0)

@@ -36,6 +36,18 @@ def test_step_ignores_one_odd_gap_and_older_periods():
     assert step_days(pd.concat([ds, recent], ignore_index=True)) == 28
 
 
+def test_step_counts_whole_days_in_any_order_with_times_of_day():
+    # Unsorted starts with times of day: gaps of 6.5, 7.9 and 13.2 days count as 6, 7 and 13
+    # (whole days, as a Timedelta counts them); the median of 6, 7, 7, 13, 13 is 7.
+    first = pd.Timestamp("2024-03-01 12:00")
+    gaps = pd.to_timedelta([6.5, 7.9, 7.2, 13.2, 13.1], unit="D")
+    ordered = pd.concat([pd.Series([first]), first + pd.Series(gaps).cumsum()], ignore_index=True)
+    assert step_days(ordered.sample(frac=1, random_state=3)) == 7
+    # A median between two days rounds half to even, as Python's round: 2.5 -> 2, 3.5 -> 4.
+    assert step_days(pd.Series(pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-06"]))) == 2
+    assert step_days(pd.Series(pd.to_datetime(["2024-01-01", "2024-01-04", "2024-01-08"]))) == 4
+
+
 def test_step_needs_two_periods():
     with pytest.raises(ValueError, match="at least 2 periods"):
         step_days(pd.Series(pd.to_datetime(["2024-01-09"])))

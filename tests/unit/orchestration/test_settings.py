@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     DEFAULT_DUCKDB_PATH,
+    EARLIEST_SAMPLE_AS_OF,
     PROJECT_ROOT,
     ConfigurationError,
     load_settings,
@@ -125,6 +128,50 @@ def test_bad_values_raise_errors_that_say_what_to_do(env, message):
         load_settings(env)
 
 
+def test_the_sample_as_of_day_is_unset_by_default_and_read_as_an_iso_date():
+    assert load_settings({}).sample_as_of is None  # today, whenever a run asks
+    assert load_settings({"MINDPULSE_SAMPLE_AS_OF": " "}).sample_as_of is None
+    settings = load_settings({"MINDPULSE_SAMPLE_AS_OF": "2025-06-30"})
+    assert settings.sample_as_of == dt.date(2025, 6, 30)
+    today = dt.datetime.now(dt.UTC).date()
+    assert load_settings({"MINDPULSE_SAMPLE_AS_OF": str(today)}).sample_as_of == today
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "next week",
+        "2025-6-30",  # ISO dates have two-digit months
+        "20250630",  # date.fromisoformat would take it; the table documents YYYY-MM-DD
+        "2025-02-30",
+        "2020-12-31",  # before the samples can end (EARLIEST_SAMPLE_AS_OF)
+        str(dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)),  # posts from the future
+    ],
+)
+def test_a_bad_sample_as_of_day_says_which_days_work(value):
+    today = dt.datetime.now(dt.UTC).date()
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"MINDPULSE_SAMPLE_AS_OF": value})
+    message = str(raised.value)
+    assert message.startswith(f"MINDPULSE_SAMPLE_AS_OF={value!r} must be a date as YYYY-MM-DD")
+    assert f"from {EARLIEST_SAMPLE_AS_OF} to today ({today})" in message
+    assert f"such as MINDPULSE_SAMPLE_AS_OF={today - dt.timedelta(days=7)}" in message
+
+
+def test_both_samples_can_end_on_the_earliest_sample_as_of_day():
+    from extract.cdc_pulse import extract_cdc_pulse
+    from extract.reddit import extract_reddit
+
+    cdc = extract_cdc_pulse("sample", sample_as_of=EARLIEST_SAMPLE_AS_OF)
+    reddit = extract_reddit(
+        "sample", author_key=b"k" * 32, sample_scale=0.2, sample_as_of=EARLIEST_SAMPLE_AS_OF
+    )
+    assert cdc.rows["period_end"].max() < EARLIEST_SAMPLE_AS_OF
+    assert cdc.rows["time_period"].nunique() >= 20
+    assert reddit.rows["created_utc"].max() < pd.Timestamp(EARLIEST_SAMPLE_AS_OF)
+    assert reddit.rows["post_id"].is_unique and reddit.rows["created_week"].nunique() == 104
+
+
 def dbt_rendered_duckdb_path(env: dict[str, str]) -> Path:
     """The DuckDB file dbt makes of profiles.yml under `env`, rendered by dbt's own renderer.
 
@@ -206,3 +253,53 @@ def test_the_minimum_batch_share_must_be_a_share(raw):
         load_settings({"MINDPULSE_MIN_BATCH_SHARE": raw})
     assert load_settings({"MINDPULSE_MIN_BATCH_SHARE": "0.75"}).min_batch_share == 0.75
     assert load_settings({}).min_batch_share == 0.9
+
+
+def test_reddit_settings_and_their_defaults(tmp_path):
+    from extract.reddit.live_source import DEFAULT_USER_AGENT
+
+    default = load_settings({})
+    assert default.reddit_subreddits == ("mentalhealth", "depression", "anxiety")
+    assert default.reddit_user_agent == DEFAULT_USER_AGENT
+    assert default.reddit_text_retention_days == 365
+    assert (default.reddit_client_id, default.reddit_author_key) == (None, None)
+    configured = load_settings(
+        {
+            "MINDPULSE_REDDIT_SUBREDDITS": " r/Anxiety, depression ,Anxiety",
+            "REDDIT_CLIENT_ID": "the-id",
+            "REDDIT_CLIENT_SECRET": "the-secret",
+            "MINDPULSE_REDDIT_AUTHOR_KEY": "the-author-key-0123",
+            "MINDPULSE_REDDIT_TEXT_RETENTION_DAYS": "30",
+        }
+    )
+    assert configured.reddit_subreddits == ("Anxiety", "depression")
+    assert configured.reddit_text_retention_days == 30
+    # Secrets never appear when Settings is printed or logged.
+    shown = repr(configured)
+    assert "the-secret" not in shown and "the-author-key" not in shown and "the-id" not in shown
+
+
+def test_the_reddit_file_may_be_a_folder_or_a_glob(tmp_path):
+    (tmp_path / "a.csv").write_text("title\n")
+    for value in (str(tmp_path), str(tmp_path / "*.csv"), str(tmp_path / "a.csv")):
+        settings = load_settings({"MINDPULSE_REDDIT_FILE": value})
+        assert settings.source_mode("reddit") == "file"
+        assert settings.source_mode("cdc_pulse") == "sample"
+    with pytest.raises(ConfigurationError, match=r"\*\.jsonl' matches no files"):
+        load_settings({"MINDPULSE_REDDIT_FILE": str(tmp_path / "*.jsonl")})
+    with pytest.raises(ConfigurationError, match="does not point to a readable file"):
+        load_settings({"MINDPULSE_CDC_PULSE_FILE": str(tmp_path)})  # folders: reddit only
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MINDPULSE_REDDIT_SUBREDDITS": "mental health"}, "comma-separated list of subreddit"),
+        ({"MINDPULSE_REDDIT_SUBREDDITS": ","}, "comma-separated list of subreddit"),
+        ({"MINDPULSE_REDDIT_TEXT_RETENTION_DAYS": "0"}, "positive whole number of days"),
+        ({"MINDPULSE_REDDIT_FILE": "/nonexistent/posts.csv"}, "does not point to a readable"),
+    ],
+)
+def test_bad_reddit_values_say_what_to_do(env, message):
+    with pytest.raises(ConfigurationError, match=message):
+        load_settings(env)

@@ -17,6 +17,11 @@ where signal = 'anxiety_or_depression' and group_type = 'national'
 order by period_start desc limit 1
 """
 
+REDDIT_ROWS = """
+select count(*) from marts.fct_signals
+where source = 'reddit' and group_type = 'subreddit' and signal = 'posts_per_week'
+"""
+
 
 @pytest.fixture
 def pipeline_publication(sample_build, monkeypatch):
@@ -39,3 +44,11 @@ def test_pages_render_the_pipeline_publication(pipeline_publication):
     assert not app.exception, [e.value for e in app.exception]
     assert app.get("plotly_chart")
     assert "MASE" in {metric.label for metric in app.metric}
+
+    app.switch_page("pages/community_pulse.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    [(reddit_rows,)] = pipeline_publication.query(REDDIT_ROWS, pipeline_publication.published)
+    no_reddit = any("No Reddit data published yet" in str(e.value) for e in app.info)
+    # Charts when the build publishes Reddit series, the friendly note when it does not.
+    assert no_reddit == (reddit_rows == 0)
+    assert bool(app.get("plotly_chart")) == (reddit_rows > 0)
