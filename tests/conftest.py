@@ -55,16 +55,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     Whole modules move, so module-scoped fixtures are still set up once.
     """
-    waiting = [item.nodeid for item in items if _runs_waited_for(item)]
-    misplaced = sorted({node_id.split("::")[0] for node_id in waiting} - {""})
-    misplaced = [module for module in misplaced if not module.startswith(RUN_TESTS)]
-    if misplaced:
-        raise pytest.UsageError(
-            f"{', '.join(misplaced)} wait(s) for a pipeline run: move them to {RUN_TESTS}, "
-            "where the worker that runs the pipeline runs takes them (tests/workers.py)."
-        )
     ranks = module_ranks([(item.nodeid, _runs_waited_for(item)) for item in items])
     items.sort(key=lambda item: ranks[item.nodeid.split("::")[0]])
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that waits for a pipeline run belongs in tests/integration/ (tests/workers.py)."""
+    if _runs_waited_for(item) and not item.nodeid.startswith(RUN_TESTS):
+        pytest.fail(
+            f"{item.nodeid} waits for a pipeline run: move it to {RUN_TESTS}, where the worker "
+            "that runs the pipeline runs takes it (tests/workers.py)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)
