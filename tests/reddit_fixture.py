@@ -34,6 +34,7 @@ BATCH_1 = "reddit-sample-20240520T080000-b1"
 BATCH_2 = "reddit-sample-20240527T080000-b2"
 RAW_TABLE = f"raw.{RAW_CONTRACT.table}"
 RAW_COLUMNS = RAW_CONTRACT.columns + LOAD_COLUMNS
+FCT_POSTS_ROWS = "select * from marts.fct_reddit_posts order by post_id"
 
 # The label VADER gives each post's scored text (tests/unit/ml/test_sentiment.py checks they
 # agree), so the dbt tests, which read these, and the pipeline, which scores with VADER, expect

@@ -1,6 +1,6 @@
-"""The Reddit models on the fixture (tests/reddit_fixture.py): dedupe, casing, incremental
-loads, the checks that stop a bad batch (or only warn about a file dump's other communities),
-live-only freshness, and the weekly signals in fct_signals."""
+"""The Reddit models on the fixture (tests/reddit_fixture.py): dedupe, casing, the checks that
+stop a bad batch (or only warn about a file dump's other communities), live-only freshness, and
+the weekly signals in fct_signals. Incremental loads: test_dbt_reddit_incremental.py."""
 
 from __future__ import annotations
 
@@ -8,22 +8,18 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from extract.reddit.prepare import expire_loaded_bodies
-from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, execute, query, run_dbt
+from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, query, run_dbt
 from tests.reddit_fixture import (
     BATCH_1,
     BATCH_2,
+    FCT_POSTS_ROWS,
+    RAW_TABLE,
     expected_signals,
     fixture_rows,
-    load_fixture,
-    load_reddit_posts,
 )
 
-FCT_POSTS = "select * from marts.fct_reddit_posts order by post_id"
-RAW = "raw.reddit_posts"
 COLUMNS = (
     "post_id, subreddit, title, body, body_state, author_hash, created_utc, created_week, "
     "score, upvote_ratio, num_comments, permalink"
@@ -51,7 +47,7 @@ def raw_insert(post_id: str, **values) -> str:
     row = fixture_rows(BATCH_1).set_index("post_id").loc["p003"].to_dict()
     row.update(post_id=post_id, **values)
     literals = ", ".join("'" + str(value).replace("'", "''") + "'" for value in row.values())
-    return f"insert into {RAW} ({', '.join(row)}) values ({literals})"
+    return f"insert into {RAW_TABLE} ({', '.join(row)}) values ({literals})"
 
 
 def failed_tests(run: DbtRun) -> list[str]:
@@ -60,7 +56,7 @@ def failed_tests(run: DbtRun) -> list[str]:
 
 def test_each_post_is_its_latest_scrape(green_sample_warehouse: BuiltWarehouse):
     path = green_sample_warehouse.path
-    assert query(path, f"select count(*), count(distinct post_id) from {RAW}") == [(17, 14)]
+    assert query(path, f"select count(*), count(distinct post_id) from {RAW_TABLE}") == [(17, 14)]
     assert query(path, "select count(*) from marts.fct_reddit_posts") == [(14,)]
     rescraped = query(
         path,
@@ -75,7 +71,7 @@ def test_communities_are_lower_cased_and_weeks_start_on_monday(
     green_sample_warehouse: BuiltWarehouse,
 ):
     path = green_sample_warehouse.path
-    spellings = query(path, f"select distinct subreddit from {RAW} order by 1")
+    spellings = query(path, f"select distinct subreddit from {RAW_TABLE} order by 1")
     assert [s for (s,) in spellings] == [
         "Anxiety",
         "MentalHealth",
@@ -182,99 +178,6 @@ def test_reddit_signals_are_weekly_per_community_over_complete_weeks(
     ) == [(0,)]
 
 
-def test_a_second_batch_adds_only_its_week(tmp_path: Path):
-    """Batch 1, then batch 2 (the next week): the incremental run reads only batch 2's posts,
-    leaves every earlier row as it was, and a re-scraped post replaces its own row."""
-    path = tmp_path / "warehouse" / "mindpulse.duckdb"
-    select = ["--select", "stg_reddit__posts", "fct_reddit_posts"]
-    load_fixture(path, BATCH_1, sentiment=False)
-    first = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
-    assert first.returncode == 0, first.describe()
-    after_first = query(path, FCT_POSTS)
-    assert len(after_first) == 11
-
-    # Raw changes behind the model's back that a full rebuild would pick up: an incremental
-    # run that re-read batch 1 would show them.
-    execute(path, f"update {RAW} set score = 999 where post_id = 'p002'")
-    load_fixture(path, BATCH_2, sentiment=False)
-    assert query(path, f"select count(*) from {RAW}") == [(17,)]  # batch 1 kept: other week
-    second = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
-    assert second.returncode == 0, second.describe()
-    after_second = query(path, FCT_POSTS)
-    assert len(after_second) == 14
-    assert [row for row in after_second if row[0] <= "p011"] == after_first  # untouched
-    assert {row[-3] for row in after_second if row[0] > "p011"} == {BATCH_2}
-
-    # p013 scraped again a week later: its row is replaced, nothing else moves.
-    rescrape = (
-        fixture_rows(BATCH_2)
-        .query("post_id == 'p013'")
-        .assign(
-            score=9,
-            _batch_id="reddit-sample-20240603T080000-b3",
-            _loaded_at=datetime(2024, 6, 3, 8),
-        )
-    )
-    with duckdb.connect(str(path)) as conn:
-        load_reddit_posts(conn, rescrape)  # replaces p013's raw row: its window is its time
-    third = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
-    assert third.returncode == 0, third.describe()
-    after_third = query(path, FCT_POSTS)
-    assert len(after_third) == 14
-    assert [row for row in after_third if row[0] != "p013"] == [
-        row for row in after_second if row[0] != "p013"
-    ]
-    assert query(
-        path, "select score, batch_id from marts.fct_reddit_posts where post_id = 'p013'"
-    ) == [(9, "reddit-sample-20240603T080000-b3")]
-
-    # A full refresh rebuilds from raw, where p002 now has the score set above.
-    full = run_dbt(["build", "--full-refresh", *select], duckdb_path=path, work_dir=tmp_path)
-    assert full.returncode == 0, full.describe()
-    assert query(path, "select score from marts.fct_reddit_posts where post_id = 'p002'") == [
-        (999,)
-    ]
-
-
-def test_bodies_expired_in_raw_leave_the_incremental_mart_in_the_same_run(tmp_path: Path):
-    """A body loaded while young, then a run after the text retention: the extract's upkeep
-    empties it in raw (expire_loaded_bodies), and the incremental fct_reddit_posts, which reads
-    only rows loaded since its last build, must lose it in that run's build too."""
-    path = tmp_path / "warehouse" / "mindpulse.duckdb"
-    select = ["--select", "stg_reddit__posts", "fct_reddit_posts"]
-    load_fixture(path, BATCH_1, BATCH_2, sentiment=False)
-    first = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
-    assert first.returncode == 0, first.describe()
-    before = query(path, FCT_POSTS)
-    young = datetime(2024, 5, 8)  # the cutoff of the run below: a year before it, at midnight
-    due = query(
-        path,
-        "select post_id from marts.fct_reddit_posts "
-        f"where body is not null and created_utc < '{young}' order by post_id",
-    )
-    assert len(due) >= 2
-
-    run_at = datetime(2025, 5, 8, 8)
-    with duckdb.connect(str(path)) as conn:
-        # (raw holds p001 and p006 twice: scraped twice in one batch)
-        assert expire_loaded_bodies(conn, "raw", 365, run_at, loaded_at=run_at) == len(due) + 2
-    second = run_dbt(["build", *select], duckdb_path=path, work_dir=tmp_path)
-    assert second.returncode == 0, second.describe()
-    assert query(
-        path, f"select count(body) from marts.fct_reddit_posts where created_utc < '{young}'"
-    ) == [(0,)]
-    ids = ", ".join(f"'{post_id}'" for (post_id,) in due)
-    assert query(
-        path,
-        "select distinct body_state, body_length from marts.fct_reddit_posts "
-        f"where post_id in ({ids})",
-    ) == [("expired", 0)]
-    # Posts younger than the retention are as they were.
-    assert [row for row in query(path, FCT_POSTS) if row[6] >= young] == [
-        row for row in before if row[6] >= young
-    ]
-
-
 @pytest.mark.parametrize(
     "mode, returncode, statuses",
     [
@@ -294,7 +197,7 @@ def test_an_unknown_community_warns_in_a_file_dump_and_fails_otherwise(
             _loaded_at="2024-06-03 08:00:00",
         )
     )
-    before = query(path, FCT_POSTS)
+    before = query(path, FCT_POSTS_ROWS)
     build = run_dbt(["build"], duckdb_path=path, work_dir=work_dir)
     assert build.returncode == returncode, build.describe()
     assert {key: build.status(key) for key in statuses} == statuses
@@ -311,7 +214,7 @@ def test_an_unknown_community_warns_in_a_file_dump_and_fails_otherwise(
         assert failed_tests(build) == [SUBREDDIT_ERROR], build.describe()
         assert build.status("model.mindpulse.fct_reddit_posts") == "skipped"
         assert build.status("model.mindpulse.fct_signals") == "skipped"
-        assert query(path, FCT_POSTS) == before
+        assert query(path, FCT_POSTS_ROWS) == before
 
 
 def test_the_followed_communities_come_from_the_environment(green_sample_warehouse):
@@ -333,7 +236,7 @@ def test_implausible_times_and_blank_titles_stop_the_batch(damaged_copy):
         raw_insert("x002", created_utc=str(tomorrow_and_more)),
         raw_insert("x003", title="   "),
     )
-    before = query(path, FCT_POSTS)
+    before = query(path, FCT_POSTS_ROWS)
     build = run_dbt(["build"], duckdb_path=path, work_dir=work_dir)
     assert build.returncode == 1, build.describe()
     failed = failed_tests(build)
@@ -343,7 +246,7 @@ def test_implausible_times_and_blank_titles_stop_the_batch(damaged_copy):
     ], build.describe()
     assert build.results[failed[1]]["failures"] == 2
     assert build.status("model.mindpulse.fct_reddit_posts") == "skipped"
-    assert query(path, FCT_POSTS) == before
+    assert query(path, FCT_POSTS_ROWS) == before
 
 
 def freshness(path: Path, work_dir: Path) -> str:
@@ -367,9 +270,9 @@ def test_freshness_applies_to_live_loads_only(damaged_copy, newest_load, days_ag
     loaded_at = (datetime.now() - timedelta(days=days_ago)).replace(microsecond=0)
     # An older live load stays in the table in every case; only the newest load decides.
     path, work_dir = damaged_copy(
-        f"update {RAW} set _source_mode = 'live', _loaded_at = _loaded_at - interval 900 day "
+        f"update {RAW_TABLE} set _source_mode = 'live', _loaded_at = _loaded_at - interval 900 day "
         f"where _batch_id = '{BATCH_1}'",
-        f"update {RAW} set _source_mode = '{newest_load}', _loaded_at = '{loaded_at}' "
+        f"update {RAW_TABLE} set _source_mode = '{newest_load}', _loaded_at = '{loaded_at}' "
         f"where _batch_id = '{BATCH_2}'",
     )
     assert freshness(path, work_dir) == status

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from extract.cdc_pulse.calendar import COLLECTION_WINDOWS
+from tests.unit.ml.gemini_stub import GeminiStub, serve
 
 
 def cadence_of_phase(phase: str) -> str:
@@ -51,3 +52,13 @@ def signal_rows(
 @pytest.fixture(scope="session")
 def make_signals():
     return signal_rows
+
+
+@pytest.fixture
+def stub() -> Iterator[GeminiStub]:
+    """The local Gemini API stub (tests/unit/ml/gemini_stub.py), running for one test."""
+    stub = GeminiStub()
+    server, stub.url = serve(stub)
+    yield stub
+    server.shutdown()
+    server.server_close()

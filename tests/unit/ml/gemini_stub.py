@@ -17,6 +17,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from ml_assets.gemini import GeminiConfig
+
 GOOD_KEY = "test-key-0123456789"
 _PATH = re.compile(r"^/v1beta/models/(?P<model>[^/:]+):generateContent$")
 
@@ -126,3 +128,11 @@ def serve(stub: GeminiStub) -> tuple[ThreadingHTTPServer, str]:
     # A short poll interval: shutdown() returns within 50 ms instead of 500.
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def stub_config(stub: GeminiStub, **overrides) -> GeminiConfig:
+    """Settings that point the real client at the stub, with a tiny backoff so retries cost
+    milliseconds (the schedule itself is google-genai's)."""
+    settings = dict(api_key=GOOD_KEY, model="gemini-test", base_url=stub.url,
+                    initial_delay=0.01, max_delay=0.02, jitter=0.0)  # fmt: skip
+    return GeminiConfig(**{**settings, **overrides})

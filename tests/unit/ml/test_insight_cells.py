@@ -7,7 +7,6 @@ written. The result is compared with a run on an empty warehouse (everything com
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -24,7 +23,7 @@ from ml_assets.insight_tables import (
 )
 from ml_assets.insights import CALL_CAP
 from ml_assets.themes import ThemeSettings
-from tests.unit.ml.gemini_stub import GOOD_KEY, GeminiStub, serve
+from tests.unit.ml.gemini_stub import GeminiStub, stub_config
 from tests.unit.ml.reddit_corpus import synthetic_posts
 
 SETTINGS = ThemeSettings(n_themes=3)
@@ -246,18 +245,8 @@ def test_the_hash_covers_the_settings_but_not_the_row_order(corpus):
     assert not set(other["cell_hash"]) & set(hashes["cell_hash"])
 
 
-@pytest.fixture
-def stub() -> Iterator[GeminiStub]:
-    stub = GeminiStub()
-    server, stub.url = serve(stub)
-    yield stub
-    server.shutdown()
-    server.server_close()
-
-
 def gemini(stub: GeminiStub, model: str = "gemini-test", max_calls: int = 500) -> GeminiConfig:
-    return GeminiConfig(api_key=GOOD_KEY, model=model, max_calls=max_calls, base_url=stub.url,
-                        attempts=1, initial_delay=0.01, max_delay=0.02, jitter=0.0)  # fmt: skip
+    return stub_config(stub, model=model, max_calls=max_calls, attempts=1)
 
 
 @pytest.fixture(scope="module")

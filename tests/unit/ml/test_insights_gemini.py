@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import datetime
 
 import duckdb
@@ -25,7 +24,7 @@ from ml_assets.insight_tables import (
 )
 from ml_assets.insights import CALL_CAP, GEMINI_ERROR, MAX_CONSECUTIVE_FAILURES, summarize_themes
 from ml_assets.themes import ThemeSettings, build_themes
-from tests.unit.ml.gemini_stub import GOOD_KEY, GeminiStub, serve
+from tests.unit.ml.gemini_stub import GOOD_KEY, GeminiStub, stub_config
 from tests.unit.ml.reddit_corpus import PERSONAL_DATA, synthetic_posts
 
 NOW = datetime(2024, 6, 1, 12, 0)
@@ -44,20 +43,8 @@ def themes(corpus):
     return build_themes(posts, sentiment, ThemeSettings(n_themes=3)).themes
 
 
-@pytest.fixture
-def stub() -> Iterator[GeminiStub]:
-    stub = GeminiStub()
-    server, stub.url = serve(stub)
-    yield stub
-    server.shutdown()
-    server.server_close()
-
-
 def config(stub: GeminiStub, **overrides) -> GeminiConfig:
-    # Tiny backoff so retries cost milliseconds; the schedule itself is google-genai's.
-    settings = dict(api_key=GOOD_KEY, model=MODEL, max_calls=50, base_url=stub.url,
-                    attempts=ATTEMPTS, initial_delay=0.01, max_delay=0.02, jitter=0.0)  # fmt: skip
-    return GeminiConfig(**{**settings, **overrides})
+    return stub_config(stub, **{"model": MODEL, "max_calls": 50, "attempts": ATTEMPTS, **overrides})
 
 
 def test_each_theme_is_summarized_by_gemini_from_scrubbed_facts(stub, themes, corpus):
