@@ -1,5 +1,5 @@
 """`dbt build` on sample data loaded through the extract API (and the Reddit fixture): green,
-right rows, right places. The Reddit models' own behaviour is in test_dbt_reddit.py."""
+right rows, right places. The Reddit models' own behaviour is in test_dbt_reddit*.py."""
 
 from __future__ import annotations
 
