@@ -34,6 +34,18 @@ navigation = st.navigation(
             icon=":material/forum:",
             url_path="community-pulse",
         ),
+        st.Page(
+            PAGES_DIR / "workplace_segments.py",
+            title="Workplace segments",
+            icon=":material/groups:",
+            url_path="workplace-segments",
+        ),
+        st.Page(
+            PAGES_DIR / "find_resources.py",
+            title="Find resources",
+            icon=":material/support:",
+            url_path="find-resources",
+        ),
     ]
 )
 

@@ -246,3 +246,39 @@ def community_figure(
         xaxis={"title": "Week starting"},
     )
     return figure
+
+
+NO_CLEAR_GROUP_COLOUR = "#b0b0b0"
+
+
+def segment_sizes_figure(sizes: pd.DataFrame) -> go.Figure:
+    """One horizontal bar per segment: its share of respondents, "no clear group" in grey.
+
+    ``sizes`` has label, share (0..1), respondents and is_noise, in the order to show (top
+    first).
+    """
+    colours = [NO_CLEAR_GROUP_COLOUR if noise else HISTORY_COLOUR for noise in sizes["is_noise"]]
+    figure = go.Figure(
+        go.Bar(
+            x=sizes["share"] * 100,
+            y=sizes["label"],
+            orientation="h",
+            marker={"color": colours},
+            text=[
+                f"{share:.0%} ({n:,})"
+                for share, n in zip(sizes["share"], sizes["respondents"], strict=True)
+            ],
+            textposition="auto",
+            customdata=sizes["respondents"],
+            hovertemplate="%{y}<br>%{x:.1f}% of respondents (%{customdata:,})<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        template="plotly_white",
+        height=max(220, 70 * len(sizes) + 80),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis={"title": "% of respondents", "ticksuffix": "%", "rangemode": "tozero"},
+        yaxis={"title": None, "autorange": "reversed"},  # the first row on top
+        showlegend=False,
+    )
+    return figure

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,3 +212,12 @@ def change_metric(
     container.metric(
         label, f"{value:.1f}%", delta=delta, delta_color="off", delta_arrow=arrow, help=help
     )
+
+
+# Markdown that would format, link or run a Streamlit directive (':material/...:', '$math$').
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$:])")
+
+
+def markdown_escaped(text: object) -> str:
+    """``text`` from the warehouse, escaped so that st.markdown shows it exactly as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

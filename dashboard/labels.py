@@ -165,3 +165,69 @@ def ordered_group_types(group_types: list[str]) -> list[str]:
     """National first, then the order of GROUP_TYPE_LABELS, unknown ones last."""
     known = [g for g in GROUP_TYPE_LABELS if g in group_types]
     return known + sorted(g for g in group_types if g not in GROUP_TYPE_LABELS)
+
+
+# --------------------------------------------------------------------------------------------
+# Workplace survey (OSMI "Mental Health in Tech"): segments and resources. Segments describe
+# workplace situations found in the answers, never the people who gave them.
+# --------------------------------------------------------------------------------------------
+
+SEGMENTS_NOTE = (
+    "**What these segments are.** Groups of *workplace situations* found in the answers to the "
+    'OSMI "Mental Health in Tech" survey: how large the employer is, what mental-health '
+    "support it offers and how safe it feels to talk about it. They describe situations, not "
+    "people: nobody is given a label here, and nothing on this page is a diagnosis."
+)
+TREATMENT_EXPLANATION = (
+    "Of the respondents in this group who answered the survey's question on treatment, the "
+    "share who said they have sought treatment for a mental-health condition. A population-level "
+    "share, about a group's answers and not about any one person."
+)
+EFFECT_SIZE_EXPLANATION = (
+    "The difference compares the group with everyone else. Its size is Cohen's h for an answer "
+    "(the standardised mean difference for a number): about 0.2 is a small difference, 0.5 a "
+    "medium one and 0.8 or more a large one."
+)
+# Cohen's conventions for h and d: (lower bound of |effect|, words), largest first.
+EFFECT_SIZE_WORDS = ((0.8, "large"), (0.5, "medium"), (0.2, "small"), (0.0, "very small"))
+
+# marts.dim_survey_respondents columns -> the survey question, for features without one.
+# The Find resources form: ml.resource_recommendations values -> what the form shows.
+WORK_SETTING_LABELS = {
+    "self-employed": "Self-employed",
+    "1-5": "An employer with 1–5 employees",
+    "6-25": "An employer with 6–25 employees",
+    "26-100": "An employer with 26–100 employees",
+    "100-500": "An employer with 100–500 employees",
+    "500-1000": "An employer with 500–1,000 employees",
+    "More than 1000": "An employer with more than 1,000 employees",
+}
+REMOTE_WORK_LABELS = {"yes": "Yes, mostly", "sometimes": "Sometimes", "no": "No"}
+BENEFITS_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+TECH_COMPANY_LABELS = {"yes": "Yes", "no": "No"}
+RESOURCE_TYPE_LABELS = {
+    "crisis": "Crisis line",
+    "helpline": "Helpline",
+    "workplace": "At work",
+    "peer_support": "Peer support",
+    "therapy_directory": "Finding a therapist",
+    "information": "Information",
+}
+RESOURCES_NOTE = (
+    "**General suggestions, not medical advice or a diagnosis.** Describe your workplace "
+    "situation and the page lists places to turn to that people in similar situations may "
+    "find useful. The suggestions were computed in advance from the survey's answers and a "
+    "catalog of resources; this page only looks them up. Nothing you choose is stored or sent "
+    "anywhere: your answers only pick among those suggestions while this page is open, and the "
+    "form has no free text."
+)
+
+
+def effect_size_words(effect_size: float) -> str:
+    """'large', 'medium', 'small' or 'very small' for an effect size of either sign."""
+    size = abs(effect_size)
+    return next(words for bound, words in EFFECT_SIZE_WORDS if size >= bound)
+
+
+def resource_type_label(resource_type: str) -> str:
+    return RESOURCE_TYPE_LABELS.get(resource_type, resource_type.replace("_", " ").capitalize())

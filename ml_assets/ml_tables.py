@@ -107,27 +107,38 @@ def empty_table(name: str) -> pd.DataFrame:
 def write_ml_tables(
     conn: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], *, schema: str
 ) -> dict[str, int]:
-    """Replace each given ml table with its DataFrame; all or nothing. Returns rows written.
+    """Replace each given forecast table with its DataFrame; all or nothing (write_tables)."""
+    return write_tables(conn, tables, ML_TABLES, schema=schema)
 
-    Tables are recreated from the contract's DDL (so types are the contract's, not pandas'),
-    inside one transaction: if any insert fails, every ml table keeps its previous contents.
+
+def write_tables(
+    conn: duckdb.DuckDBPyConnection,
+    tables: dict[str, pd.DataFrame],
+    contracts: dict[str, dict[str, str]],
+    *,
+    schema: str,
+) -> dict[str, int]:
+    """Replace each given table with its DataFrame; all or nothing. Returns rows written.
+
+    Tables are recreated from their contract's DDL (so types are the contract's, not pandas'),
+    inside one transaction: if any insert fails, every table keeps its previous contents.
     """
-    unknown = sorted(set(tables) - set(ML_TABLES))
+    unknown = sorted(set(tables) - set(contracts))
     if unknown:
-        raise ValueError(f"unknown ml table(s) {unknown}; expected some of {sorted(ML_TABLES)}")
+        raise ValueError(f"unknown ml table(s) {unknown}; expected some of {sorted(contracts)}")
     for name, frame in tables.items():
-        expected = list(ML_TABLES[name])
+        expected = list(contracts[name])
         if list(frame.columns) != expected:
             raise ValueError(
                 f"{schema}.{name}: columns {list(frame.columns)} do not match the contract "
-                f"{expected}; build the frame with forecast_all()"
+                f"{expected}"
             )
     written: dict[str, int] = {}
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in tables.items():
-            written[name] = replace_table(conn, schema, name, ML_TABLES[name], frame)
+            written[name] = replace_table(conn, schema, name, contracts[name], frame)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -15,6 +15,11 @@ DASHBOARD_TABLES = (
     (ML_SCHEMA, "forecast_metrics"),
     (ML_SCHEMA, "forecast_candidates"),
     (ML_SCHEMA, "reddit_insights"),  # the Community pulse page's themes
+    (MARTS_SCHEMA, "dim_survey_respondents"),  # the Workplace segments page
+    (ML_SCHEMA, "survey_segments"),
+    (ML_SCHEMA, "segment_profiles"),
+    (ML_SCHEMA, "segment_runs"),
+    (ML_SCHEMA, "resource_recommendations"),  # the Find resources page
 )
 DASHBOARD_URL = "http://localhost:8501"
 

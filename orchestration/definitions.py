@@ -7,13 +7,14 @@ import dagster as dg
 from orchestration.dashboard_asset import mindpulse_dashboard
 from orchestration.dbt_assets import build_dbt_assets
 from orchestration.executor import build_executor
-from orchestration.extract_assets import RAW_ASSETS
 from orchestration.forecast_assets import signal_forecasts
 from orchestration.insight_assets import reddit_insights
+from orchestration.raw_sources import RAW_ASSETS
 from orchestration.reddit_assets import post_sentiment
 from orchestration.resources import build_resources
 from orchestration.schedules import weekly_job, weekly_schedule
 from orchestration.settings import load_settings
+from orchestration.survey_assets import resource_recommendations, survey_segments
 
 
 @dg.definitions
@@ -28,6 +29,8 @@ def defs() -> dg.Definitions:
             post_sentiment,
             reddit_insights,
             signal_forecasts,
+            survey_segments,
+            resource_recommendations,
             mindpulse_dashboard,
         ],
         jobs=[weekly_job],

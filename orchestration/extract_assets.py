@@ -19,20 +19,12 @@ from pydantic import Field
 
 from extract.accounting import AccountingError
 from extract.batch import ExtractBatch
-from extract.cdc_pulse import extract_cdc_pulse
-from extract.cdc_pulse.extract import batch_from_payload as rebuild_cdc_pulse
-from extract.cdc_pulse.records import RAW_CONTRACT as CDC_PULSE_CONTRACT
 from extract.completeness import ShrinkPolicy
 from extract.contract import RawTableContract
 from extract.landing import Landing, land_payload, prune_landing
 from extract.privacy import scrub_text
 from extract.raw_load import LoadResult, data_version, load_batch, newest_loaded
-from extract.reddit import extract_reddit
-from extract.reddit.extract import batch_from_payload as rebuild_reddit
-from extract.reddit.live_source import RedditCredentials
-from extract.reddit.prepare import author_key, expire_loaded_bodies
-from extract.reddit.records import RAW_CONTRACT as REDDIT_CONTRACT
-from extract.replay import LATEST, RebuildBatch, find_landed, replay_batch
+from extract.replay import RebuildBatch, find_landed, replay_batch
 from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import RAW_SCHEMA, Settings
 from orchestration.table_metadata import duckdb_table_metadata
@@ -211,102 +203,3 @@ def _accounting_result(key, accounting, batch: ExtractBatch, passed: bool, descr
             ),
         },
     )
-
-
-def _extract_cdc_pulse(settings: Settings, newest: datetime | None) -> ExtractBatch:
-    return extract_cdc_pulse(
-        settings.source_mode("cdc_pulse"),
-        file_path=settings.source_file("cdc_pulse"),
-        sample_scale=settings.sample_scale,
-        app_token=settings.cdc_app_token,
-        sample_as_of=settings.sample_as_of,
-    )
-
-
-cdc_pulse_indicators = build_raw_asset(
-    CDC_PULSE_CONTRACT,
-    _extract_cdc_pulse,
-    rebuild_cdc_pulse,
-    description=(
-        "CDC/NCHS Household Pulse Survey: indicators of anxiety or depression (data.cdc.gov "
-        "dataset 8pt5-q6wp). Mode per MINDPULSE_SOURCES / MINDPULSE_CDC_PULSE_FILE: generated "
-        "sample, live SODA API or a CSV export. Bad records go to raw.quarantine; a batch much "
-        "smaller than the last one is refused (run config accept_shrink)."
-    ),
-)
-CDC_PULSE_KEY = cdc_pulse_indicators.key
-CDC_PULSE_TABLE = CDC_PULSE_CONTRACT.table
-
-
-def _extract_reddit(settings: Settings, newest: datetime | None) -> ExtractBatch:
-    return extract_reddit(
-        settings.source_mode("reddit"),
-        author_key=author_key(settings.reddit_author_key, settings.data_dir),
-        file_path=settings.source_file("reddit"),
-        sample_scale=settings.sample_scale,
-        subreddits=settings.reddit_subreddits,
-        credentials=RedditCredentials(
-            settings.reddit_client_id, settings.reddit_client_secret, settings.reddit_user_agent
-        ),
-        newest_loaded=newest,
-        text_retention_days=settings.reddit_text_retention_days,
-        sample_as_of=settings.sample_as_of,
-    )
-
-
-def _expire_reddit_bodies(
-    conn: duckdb.DuckDBPyConnection, settings: Settings, loaded: LoadResult
-) -> dict:
-    """Bodies loaded by earlier runs expire too: a weekly live load keeps a post's text for the
-    retention, not for ever. Stamped with this load's time, so the marts drop them this run."""
-    expired = expire_loaded_bodies(
-        conn,
-        RAW_SCHEMA,
-        settings.reddit_text_retention_days,
-        sample_as_of=settings.sample_as_of,
-        loaded_at=loaded.loaded_at,
-    )
-    return {"bodies_expired": expired}
-
-
-reddit_posts = build_raw_asset(
-    REDDIT_CONTRACT,
-    _extract_reddit,
-    rebuild_reddit,
-    description=(
-        "Posts of mental-health communities on Reddit (MINDPULSE_REDDIT_SUBREDDITS). Mode per "
-        "MINDPULSE_SOURCES / MINDPULSE_REDDIT_FILE: generated sample, live API through praw "
-        "(only posts newer than the newest loaded) or CSV / JSON lines exports. Authors are "
-        "keyed hashes; personal data is scrubbed from the text before anything is landed."
-    ),
-    after_load=_expire_reddit_bodies,
-)
-REDDIT_KEY = reddit_posts.key
-
-# Source -> its raw asset; definitions.py registers them and `make replay` configures them.
-RAW_ASSETS: dict[str, dg.AssetsDefinition] = {
-    CDC_PULSE_CONTRACT.source: cdc_pulse_indicators,
-    REDDIT_CONTRACT.source: reddit_posts,
-}
-
-
-def replay_run_config(choice: str) -> dict:
-    """Run config that makes every raw asset load a landed batch instead of extracting.
-
-    `choice` is 'latest' or a batch id; a batch id applies to its own source (batch ids start
-    with the source name), and every other source replays its latest batch.
-    """
-    unknown = choice != LATEST and not any(choice.startswith(f"{s}-") for s in RAW_ASSETS)
-    if unknown:
-        raise ValueError(
-            f"{choice!r} is not a batch id of a known source ({', '.join(RAW_ASSETS)}); batch "
-            "ids are landing file names without the extension, e.g. cdc_pulse-file-<stamp>-<hash>."
-        )
-    return {
-        "ops": {
-            asset.op.name: {
-                "config": {"replay": choice if choice.startswith(f"{source}-") else LATEST}
-            }
-            for source, asset in RAW_ASSETS.items()
-        }
-    }

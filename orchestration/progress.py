@@ -84,6 +84,11 @@ def _notes(metadata) -> list[str]:
     reused, computed = metadata.get("cells_reused"), metadata.get("cells_computed")
     if reused is not None and computed is not None:
         notes.append(f"cells: {reused.value} reused, {computed.value} computed")
+    segments, stability = metadata.get("n_segments"), metadata.get("stability_ari_mean")
+    if segments is not None and stability is not None:
+        notes.append(f"{segments.value} segments, stability {stability.value:.2f}")
+    if "reused" in metadata and metadata["reused"].value:
+        notes.append("unchanged: stored results kept")
     return notes
 
 

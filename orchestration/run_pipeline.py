@@ -66,7 +66,7 @@ def run_all(
     `handler` replaces the default progress handler (the benchmark's records more per step).
     `replay` ('latest' or a batch id) loads RAW from landed files instead of extracting.
     """
-    from orchestration.extract_assets import replay_run_config
+    from orchestration.raw_sources import replay_run_config
 
     handler = handler or ProgressHandler(out)
     # Before the run exists, so a run left unfinished by a killed process is reported first.
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.replay:
-            from orchestration.extract_assets import replay_run_config
+            from orchestration.raw_sources import replay_run_config
 
             replay_run_config(args.replay)  # an unknown batch id fails here, before the run
     except (ConfigurationError, ValueError) as error:

@@ -28,6 +28,9 @@ DEFAULT_DUCKDB_PATH = DEFAULT_DATA_DIR / "warehouse" / WAREHOUSE_FILE_NAME
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT / ".dagster_home"
 DEFAULT_LANDING_RETENTION_DAYS = 30
 DEFAULT_WRITER_WAIT_SECONDS = 600
+# Survey segments: respondents clustered on an exact Gower matrix (O(n²) memory: 5,000 take
+# about 0.2 GB as float64); the others take their nearest clustered neighbour's segment.
+DEFAULT_SEGMENT_MAX_EXACT = 5000
 
 # Schemas are named identically in every warehouse.
 RAW_SCHEMA = "raw"
@@ -42,9 +45,10 @@ SOURCE_MODES = ("sample", "live")
 SOURCE_FILE_VARIABLES = {
     "cdc_pulse": "MINDPULSE_CDC_PULSE_FILE",
     "reddit": "MINDPULSE_REDDIT_FILE",
+    "osmi_survey": "MINDPULSE_SURVEY_FILE",
 }
 # Sources whose file variable may also name a folder or a glob of export files.
-MULTI_FILE_SOURCES = frozenset({"reddit"})
+MULTI_FILE_SOURCES = frozenset({"reddit", "osmi_survey"})
 
 DEFAULT_REDDIT_SUBREDDITS = ("mentalhealth", "depression", "anxiety")
 DEFAULT_REDDIT_USER_AGENT = "MindPulse/0.1 (public-health trends; contact via repository)"
@@ -121,6 +125,8 @@ class Settings:
     # Worker processes for fitting forecasts; None: one per core (up to 4) when there are
     # enough series to repay starting them (ml_assets.forecast.default_jobs).
     forecast_jobs: int | None = None
+    # Respondents clustered exactly (MINDPULSE_SEGMENT_MAX_EXACT); see ml_assets.segments.
+    segment_max_exact: int = DEFAULT_SEGMENT_MAX_EXACT
 
     @property
     def landing_dir(self) -> Path:
@@ -427,4 +433,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         **_llm_from_env(env),
         forecast_jobs=_jobs_from_env(env, "MINDPULSE_FORECAST_JOBS"),
+        segment_max_exact=_positive_int_from_env(
+            env, "MINDPULSE_SEGMENT_MAX_EXACT", DEFAULT_SEGMENT_MAX_EXACT, "respondents"
+        ),
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from extract.cdc_pulse import generate_sample_csv
 from tests import preloaded
-from tests.real_data import CDC_EXPORT, REDDIT_SCRAPE
+from tests.real_data import CDC_EXPORT, OSMI_SURVEY_2014, REDDIT_SCRAPE
 from tests.workspace import RunSummary, Workspace
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
@@ -153,11 +153,13 @@ def _reddit(runs: PipelineRuns) -> FinishedRun:
 
 
 def real_exports_env() -> dict[str, str]:
-    """File mode for the real exports in ../shared: the CDC export, and the Reddit scrape when
-    it is there (its tests skip without it)."""
+    """File mode for the real exports in ../shared: the CDC export, and the Reddit scrape and
+    the OSMI survey when they are there (their tests skip without them)."""
     env = {"MINDPULSE_CDC_PULSE_FILE": str(CDC_EXPORT)}
     if REDDIT_SCRAPE.is_file():
         env["MINDPULSE_REDDIT_FILE"] = str(REDDIT_SCRAPE)
+    if OSMI_SURVEY_2014.is_file():
+        env["MINDPULSE_SURVEY_FILE"] = str(OSMI_SURVEY_2014)
     return env
 
 

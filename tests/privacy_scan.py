@@ -28,6 +28,9 @@ PHONE = re.compile(
     r"(?<![\w+.])(?:(?:\+?1[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}"
     r"|\+\d{1,3}(?:[ .-]?\d){7,12})(?!\w|\.\d)"
 )
+# A date written after a stray '+' ('+2026-11-26 05:30' in a binary SQLite page, where the
+# '+' is a record header byte) is no phone number.
+ISO_DATE = re.compile(r"\+?\d{4}-\d{2}-\d{2}")
 WORD = re.compile(r"[a-z0-9_-]+")
 # The one kind of table allowed to hold contacts: a catalog of organisations' public contacts.
 EXEMPT_TABLE = "resource"
@@ -46,7 +49,11 @@ class Finding:
 def find_in_text(text: str, where: str, names: frozenset[str]) -> list[Finding]:
     """The personal data in one text: names (lower-cased words), e-mails, phone numbers."""
     findings = [Finding(where, "e-mail address", m.group()[:80]) for m in EMAIL.finditer(text)]
-    findings += [Finding(where, "phone number", m.group()[:80]) for m in PHONE.finditer(text)]
+    findings += [
+        Finding(where, "phone number", m.group()[:80])
+        for m in PHONE.finditer(text)
+        if not ISO_DATE.match(m.group())
+    ]
     if names:
         words = set(WORD.findall(text.lower()))
         findings += [Finding(where, "author name", name) for name in sorted(words & names)]

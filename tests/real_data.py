@@ -37,3 +37,4 @@ def require(path: Path) -> Path:
 
 
 REDDIT_SCRAPE = REAL_DATA_DIR / "reddit_r_mentalhealth_2023_2024" / "mental_health_posts.csv"
+OSMI_SURVEY_2014 = REAL_DATA_DIR / "osmi_tech_survey_2014" / "survey.csv"

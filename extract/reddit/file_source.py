@@ -18,23 +18,20 @@ them, so the rest loads and the fragments are visible in raw.quarantine.
 
 from __future__ import annotations
 
-import csv
-import glob
-import gzip
 import io
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from extract import files
 from extract.batch import ExtractError
 from extract.payload_counts import csv_records, json_lines_records
 from extract.reddit.records import SOURCE_FIELDS, map_fields, missing_fields
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-_GZIP_MAGIC = b"\x1f\x8b"
+_WHAT = "Reddit export"
 _FILE_HINT = (
     "MINDPULSE_REDDIT_FILE takes a CSV or JSON lines file (optionally .gz), a folder of them, or "
     "a glob such as '/data/reddit/*.csv.gz'."
@@ -50,22 +47,8 @@ class FileRead:
 
 
 def resolve_files(spec: str | Path) -> list[Path]:
-    """The files `spec` names: itself, the supported files in a folder, or a glob's matches,
-    in name order (the order their records are numbered in)."""
-    text = str(spec)
-    if re.search(r"[*?[]", text):
-        paths = [Path(p) for p in glob.glob(text) if Path(p).is_file()]
-    elif Path(text).is_dir():
-        paths = [p for p in Path(text).iterdir() if p.is_file() and _format_of(p) is not None]
-    elif Path(text).is_file():
-        paths = [Path(text)]
-    else:
-        raise ExtractError(
-            f"Cannot read the Reddit export {text}: no such file or folder. {_FILE_HINT}"
-        )
-    if not paths:
-        raise ExtractError(f"{text} names no CSV or JSON lines files. {_FILE_HINT}")
-    return sorted(paths)
+    """The files `spec` names: itself, the supported files in a folder, or a glob's matches."""
+    return files.resolve_files(spec, lambda p: _format_of(p) is not None, _WHAT, _FILE_HINT)
 
 
 def read_files(paths: list[Path]) -> FileRead:
@@ -91,43 +74,17 @@ def read_files(paths: list[Path]) -> FileRead:
 
 
 def read_csv_text(text: str, name: str) -> pd.DataFrame:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ExtractError(
-                f"{name} is empty; expected a CSV export of Reddit posts with a header line."
-            )
-        mapping = map_fields(header)
-        _require(mapping, header, name)
-        positions = {field: header.index(column) for field, column in mapping.items()}
-        columns: dict[str, list] = {f: [] for f in (*positions, "_source", "_problem")}
-        while True:
-            first_line = reader.line_num + 1
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if len(cells) <= 1 and not "".join(cells).strip():
-                continue  # a blank line is not a record
-            lines = (
-                f"line {first_line}"
-                if reader.line_num == first_line
-                else (f"lines {first_line}-{reader.line_num}")
-            )
-            columns["_source"].append(f"{name}, {lines}")
-            problem = None
-            if len(cells) != len(header):
-                problem = (
-                    f"the record has {len(cells)} fields but the header has {len(header)}: a "
-                    "line break or quote in a field without proper quoting probably split it"
-                )
-            columns["_problem"].append(problem)
-            for field, position in positions.items():
-                columns[field].append(cells[position] if position < len(cells) else None)
-    except csv.Error as error:
-        raise ExtractError(
-            f"{name} is not well-formed CSV near line {reader.line_num}: {error}."
-        ) from None
+    header, records = files.csv_records(text, name, "an export of Reddit posts")
+    mapping = map_fields(header)
+    _require(mapping, header, name)
+    positions = {field: header.index(column) for field, column in mapping.items()}
+    columns: dict[str, list] = {f: [] for f in (*positions, "_source", "_problem")}
+    for record in records:
+        columns["_source"].append(record.source)
+        columns["_problem"].append(record.problem)
+        cells = record.cells
+        for field, position in positions.items():
+            columns[field].append(cells[position] if position < len(cells) else None)
     return _frame(columns)
 
 
@@ -184,33 +141,11 @@ def _frame(columns: dict[str, list]) -> pd.DataFrame:
 
 
 def _format_of(path: Path) -> str | None:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes.pop()
-    return FORMATS.get(suffixes[-1]) if suffixes else None
+    return FORMATS.get(files.format_suffix(path) or "")
 
 
 def _read_text(path: Path) -> tuple[str, str]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ExtractError(
-            f"Cannot read the Reddit export {path}: {error.strerror or error}. {_FILE_HINT}"
-        ) from None
-    if data.startswith(_GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise ExtractError(
-                f"{path.name} looks gzip-compressed but cannot be "
-                f"decompressed ({error}); the file may be cut short."
-            ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ExtractError(
-            f"{path.name} is not UTF-8 text ({error}); export it again as UTF-8 CSV or JSON lines."
-        ) from None
+    text = files.read_text(path, _WHAT, _FILE_HINT)
     kind = _format_of(path) or ("jsonl" if text.lstrip().startswith("{") else "csv")
     if kind == "jsonl" and text.lstrip().startswith("["):
         raise ExtractError(

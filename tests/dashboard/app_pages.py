@@ -9,8 +9,12 @@ from tests.dashboard.dashboard_fixtures import APP_PATH
 OVERVIEW = None  # the default page
 TRENDS = "pages/survey_trends.py"
 PULSE = "pages/community_pulse.py"
-PAGES = [OVERVIEW, TRENDS, PULSE]
-PAGE_IDS = ["overview", "survey-trends", "community-pulse"]
+SEGMENTS = "pages/workplace_segments.py"
+RESOURCES = "pages/find_resources.py"
+PAGES = [OVERVIEW, TRENDS, PULSE, SEGMENTS, RESOURCES]
+PAGE_IDS = ["overview", "survey-trends", "community-pulse", "workplace-segments", "find-resources"]
+# Pages without a chart until the reader asks: Find resources shows a form first.
+PAGES_WITHOUT_CHART = {RESOURCES}
 NATIONAL = ("national", "United States")
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ml_assets.insight_tables import REDDIT_INSIGHT_COLUMNS, REDDIT_INSIGHTS
 from ml_assets.ml_tables import ML_TABLES
-from tests.dashboard import reddit_fixtures
+from tests.dashboard import reddit_fixtures, survey_fixtures
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
@@ -240,13 +240,19 @@ create table marts.fct_signals (
 
 
 def build_warehouse(
-    path: Path, value_offset: float = 0.0, then: str = "", *, reddit: bool = True
+    path: Path,
+    value_offset: float = 0.0,
+    then: str = "",
+    *,
+    reddit: bool = True,
+    survey: bool = True,
 ) -> None:
     """Write a warehouse with the dashboard's contract tables to ``path`` (replaced if present).
 
     ``then`` is SQL run afterwards, to make an older or broken layout, or other contents.
     ``reddit=False`` leaves every table without Reddit rows (ml.reddit_insights empty): a
-    warehouse built without the Reddit source.
+    warehouse built without the Reddit source. ``survey=False`` leaves out the OSMI survey
+    tables (tests/dashboard/survey_fixtures.py).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -273,10 +279,13 @@ def build_warehouse(
             con.register("frame", frame)
             con.execute(f"insert into {table} by name select * from frame")
             con.unregister("frame")
-        if then:
-            con.execute(then)
     finally:
         con.close()
+    if survey:
+        survey_fixtures.write_survey_tables(path)
+    if then:
+        with duckdb.connect(str(path)) as con:
+            con.execute(then)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,16 @@ update raw.load_batches set loaded_at = loaded_at + interval 1 day;
 
 
 def publish(
-    target: Warehouse, value_offset: float = 0.0, *, then: str = "", reddit: bool = True
+    target: Warehouse,
+    value_offset: float = 0.0,
+    *,
+    then: str = "",
+    reddit: bool = True,
+    survey: bool = True,
 ) -> Path:
     """Build the working warehouse (see build_warehouse) and publish it exactly as the
     pipeline's last step does; return the generation published."""
-    build_warehouse(target.working_path, value_offset, then, reddit=reddit)
+    build_warehouse(target.working_path, value_offset, then, reddit=reddit, survey=survey)
     publish_warehouse(target.working_path, target.published_path)
     generation = current_generation(target.published_path)
     assert generation is not None

@@ -69,6 +69,35 @@ def test_dashboard_in_chromium(warehouse: Warehouse, tmp_path: Path) -> None:
         assert_no_streamlit_exception(page)
         assert page.url.endswith("/community-pulse")
         screenshot(page, "dashboard_community_pulse.png")
+        page.set_viewport_size(VIEWPORT)
+
+        nav = page.locator('[data-testid="stSidebarNav"] a', has_text="Workplace segments")
+        nav.click()
+        page.get_by_text("How stable and how clear are these groups?").wait_for(timeout=60_000)
+        wait_for_plotly(page)
+        page.get_by_text("988 Suicide & Crisis Lifeline").wait_for(timeout=60_000)
+        assert_no_streamlit_exception(page)
+        assert page.url.endswith("/workplace-segments")
+        screenshot(page, "dashboard_workplace_segments.png")
+
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Find resources").click()
+        page.get_by_text("Where do you work?").wait_for(timeout=60_000)
+        page.locator('[data-testid="stSelectbox"]').click()
+        page.get_by_role("option", name="Self-employed").click()
+        for answer in ("Sometimes", "Not sure"):
+            page.locator("label").filter(has_text=answer).first.click()
+        page.locator("label").filter(has_text="Yes").last.click()
+        page.get_by_role("button", name="Show suggestions").click()
+        page.get_by_text("Suggestions for your situation").wait_for(timeout=60_000)
+        body = page.locator("body").inner_text()
+        # Crisis lines come before every other suggestion.
+        assert body.index("988 Suicide & Crisis Lifeline") < body.index(
+            "Suggestions for your situation"
+        )
+        free_text = '[data-testid="stTextInput"], [data-testid="stTextArea"], textarea'
+        assert page.locator(free_text).count() == 0
+        assert_no_streamlit_exception(page)
+        screenshot(page, "dashboard_find_resources.png")
 
 
 def dismiss_dagster_welcome(page) -> None:

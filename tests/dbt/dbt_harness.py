@@ -19,10 +19,15 @@ import duckdb
 
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.records import RAW_CONTRACT
+from extract.osmi_survey import extract_osmi_survey
+from extract.osmi_survey.records import RAW_CONTRACT as OSMI_CONTRACT
 from extract.raw_load import load_batch
-from tests import preloaded
+from tests import osmi_fixture, preloaded
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# `dbt build` of fct_signals and everything it reads: what the checks that guard the signals
+# block. Tests about those checks build only this lineage; the survey models have their own.
+SIGNALS_LINEAGE = ("--select", "+fct_signals")
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DBT_TIMEOUT_SECONDS = 300
 
@@ -132,6 +137,16 @@ def load_raw(duckdb_path: Path, landing_dir: Path, mode: str, file_path: Path | 
     conn = duckdb.connect(str(duckdb_path))
     try:
         return load_batch(conn, batch, landing_path, RAW_CONTRACT)
+    finally:
+        conn.close()
+
+
+def load_osmi_fixture(duckdb_path: Path, work_dir: Path):
+    """Load both OSMI fixture files (tests/osmi_fixture.py) into raw.osmi_survey_responses."""
+    batch = extract_osmi_survey("file", file_path=osmi_fixture.write_fixture(work_dir / "osmi"))
+    conn = duckdb.connect(str(duckdb_path))
+    try:
+        return load_batch(conn, batch, work_dir / "landing" / "osmi.jsonl", OSMI_CONTRACT)
     finally:
         conn.close()
 

@@ -29,6 +29,8 @@ from snowflake.connector import connect as snowflake_connect
 from extract.batch import ExtractBatch
 from extract.cdc_pulse import RAW_TABLE
 from extract.cdc_pulse.records import RAW_COLUMNS
+from extract.osmi_survey.records import RAW_COLUMNS as OSMI_COLUMNS
+from extract.osmi_survey.records import RAW_TABLE as OSMI_TABLE
 from extract.raw_load import LOAD_COLUMNS
 from extract.reddit.records import RAW_COLUMNS as REDDIT_COLUMNS
 from extract.reddit.records import RAW_TABLE as REDDIT_TABLE
@@ -104,8 +106,8 @@ def run_dbt_snowflake(args: list[str], *, profiles_dir: Path, work_dir: Path) ->
 
 
 def create_raw_layer(conn: SnowflakeConnection) -> None:
-    """Create database MINDPULSE with empty RAW.CDC_PULSE_INDICATORS, RAW.REDDIT_POSTS and
-    ML.POST_SENTIMENT (the tables dbt reads), and no other schema.
+    """Create database MINDPULSE with empty RAW.CDC_PULSE_INDICATORS, RAW.REDDIT_POSTS,
+    RAW.OSMI_SURVEY_RESPONSES and ML.POST_SENTIMENT (the tables dbt reads), and no other schema.
 
     Columns and types are the contracts of extract/ and ml_assets/ (VARCHAR, INTEGER, DATE,
     DOUBLE, TIMESTAMP are Snowflake types too). raw.quarantine and raw.load_batches are left
@@ -114,6 +116,7 @@ def create_raw_layer(conn: SnowflakeConnection) -> None:
     tables = {
         f"{RAW}.{RAW_TABLE}": RAW_COLUMNS + LOAD_COLUMNS,
         f"{RAW}.{REDDIT_TABLE}": REDDIT_COLUMNS + LOAD_COLUMNS,
+        f"{RAW}.{OSMI_TABLE}": OSMI_COLUMNS + LOAD_COLUMNS,
         f"{ML}.{POST_SENTIMENT}": tuple(POST_SENTIMENT_COLUMNS.items()),
     }
     with conn.cursor() as cursor:

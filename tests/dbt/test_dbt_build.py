@@ -14,12 +14,20 @@ SAMPLE_PERIODS = 72
 SAMPLE_GAP_ROWS = 27 * 3 * 10
 SAMPLE_SUPPRESSED = 2
 SAMPLE_QUARANTINED = 3
+SEEDS = {
+    "seed.mindpulse.cdc_survey_phase_breaks",
+    "seed.mindpulse.osmi_gender_answers",
+    "seed.mindpulse.osmi_country_names",
+    "seed.mindpulse.resource_catalog",
+}
 MODELS = {
     "model.mindpulse.stg_cdc__pulse_indicators",
     "model.mindpulse.stg_reddit__posts",
     "model.mindpulse.stg_ml__post_sentiment",
     "model.mindpulse.fct_reddit_posts",
     "model.mindpulse.fct_signals",
+    "model.mindpulse.stg_osmi__survey_responses",
+    "model.mindpulse.dim_survey_respondents",
 }
 UNIT_TESTS = {
     "unit_test.mindpulse.stg_cdc__pulse_indicators"
@@ -56,7 +64,7 @@ def test_dbt_build_is_green_on_sample_data(green_sample_warehouse: BuiltWarehous
     assert build.failed() == [], build.describe()
     assert set(build.statuses("model.").values()) == {"success"}
     assert set(build.statuses("model.")) == MODELS
-    assert build.statuses("seed.") == {"seed.mindpulse.cdc_survey_phase_breaks": "success"}
+    assert build.statuses("seed.") == dict.fromkeys(SEEDS, "success")
     data_tests = build.statuses("test.")
     assert len(data_tests) >= 40 and set(data_tests.values()) == {"pass"}, data_tests
     assert build.statuses("unit_test.") == dict.fromkeys(UNIT_TESTS, "pass")
@@ -104,11 +112,17 @@ def test_schemas_are_exactly_raw_staging_marts(green_sample_warehouse: BuiltWare
         ("raw", "quarantine", "BASE TABLE"),
         ("raw", "load_batches", "BASE TABLE"),
         ("raw", "reddit_posts", "BASE TABLE"),
+        ("raw", "osmi_survey_responses", "BASE TABLE"),
         ("ml", "post_sentiment", "BASE TABLE"),
         ("staging", "stg_cdc__pulse_indicators", "VIEW"),
         ("staging", "stg_reddit__posts", "VIEW"),
         ("staging", "stg_ml__post_sentiment", "VIEW"),
         ("staging", "cdc_survey_phase_breaks", "BASE TABLE"),
+        ("staging", "osmi_gender_answers", "BASE TABLE"),
+        ("staging", "osmi_country_names", "BASE TABLE"),
+        ("staging", "resource_catalog", "BASE TABLE"),
+        ("staging", "stg_osmi__survey_responses", "VIEW"),
+        ("marts", "dim_survey_respondents", "BASE TABLE"),
         ("marts", "fct_reddit_posts", "BASE TABLE"),
         ("marts", "fct_signals", "BASE TABLE"),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dbt.dbt_harness import query, run_dbt
+from tests.dbt.dbt_harness import SIGNALS_LINEAGE, query, run_dbt
 
 STG = "test.mindpulse."
 NATIONAL_ANXIETY_30 = (
@@ -50,7 +50,7 @@ def test_failing_staging_check_leaves_the_mart_unchanged(damaged_copy, damage, f
     path, work_dir = damaged_copy(damage)
     before = query(path, FCT_SIGNALS_ROWS)
 
-    build = run_dbt(["build"], duckdb_path=path, work_dir=work_dir)
+    build = run_dbt(["build", *SIGNALS_LINEAGE], duckdb_path=path, work_dir=work_dir)
 
     assert build.returncode != 0, build.describe()
     assert build.failed() == sorted(failing_checks), build.describe()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, query, run_dbt
+from tests.dbt.dbt_harness import SIGNALS_LINEAGE, BuiltWarehouse, DbtRun, query, run_dbt
 from tests.reddit_fixture import (
     BATCH_1,
     BATCH_2,
@@ -198,7 +198,7 @@ def test_an_unknown_community_warns_in_a_file_dump_and_fails_otherwise(
         )
     )
     before = query(path, FCT_POSTS_ROWS)
-    build = run_dbt(["build"], duckdb_path=path, work_dir=work_dir)
+    build = run_dbt(["build", *SIGNALS_LINEAGE], duckdb_path=path, work_dir=work_dir)
     assert build.returncode == returncode, build.describe()
     assert {key: build.status(key) for key in statuses} == statuses
     communities = {c for (c,) in query(path, "select subreddit from marts.fct_reddit_posts")}
@@ -237,7 +237,7 @@ def test_implausible_times_and_blank_titles_stop_the_batch(damaged_copy):
         raw_insert("x003", title="   "),
     )
     before = query(path, FCT_POSTS_ROWS)
-    build = run_dbt(["build"], duckdb_path=path, work_dir=work_dir)
+    build = run_dbt(["build", *SIGNALS_LINEAGE], duckdb_path=path, work_dir=work_dir)
     assert build.returncode == 1, build.describe()
     failed = failed_tests(build)
     assert [key.split(".")[-1] for key in failed] == [

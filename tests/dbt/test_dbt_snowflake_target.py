@@ -39,8 +39,10 @@ from snowflake.connector import SnowflakeConnection
 
 from extract.batch import ExtractBatch, utc_now_naive
 from extract.cdc_pulse import extract_cdc_pulse
+from extract.osmi_survey import extract_osmi_survey
 from tests.dbt import fakesnow_harness as fs
-from tests.dbt.dbt_harness import BuiltWarehouse, DbtRun, query
+from tests.dbt.dbt_harness import SIGNALS_LINEAGE, BuiltWarehouse, DbtRun, query
+from tests.osmi_fixture import write_fixture
 from tests.reddit_fixture import BATCH_2, fixture_rows, sentiment_frame
 
 # The scale of the session's DuckDB sample warehouse (dbt_harness.load_raw), so the two marts
@@ -109,6 +111,15 @@ def snowflake_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snowfl
             fs.copy_into(conn, posts, REDDIT_POSTS, root / "stage" / "reddit_posts.parquet")
             sentiment = sentiment_frame(sorted(set(posts["post_id"])))
             fs.copy_into(conn, sentiment, f"{fs.ML}.POST_SENTIMENT", root / "stage" / "ml.parquet")
+            survey = extract_osmi_survey("file", file_path=write_fixture(root / "osmi"))
+            fs.copy_into(
+                conn,
+                survey.rows.assign(
+                    _batch_id=survey.batch_id, _loaded_at=utc_now_naive(), _source_mode="file"
+                ),
+                f"{fs.RAW}.OSMI_SURVEY_RESPONSES",
+                root / "stage" / "osmi.parquet",
+            )
             profiles_dir = root / "profiles"
             fs.write_profile(profiles_dir, server)
             build = fs.run_dbt_snowflake(
@@ -133,8 +144,11 @@ def test_dbt_build_is_green_in_snowflake_dialect(
     assert build.statuses("model.") == dict.fromkeys(
         green_sample_warehouse.build.statuses("model."), "success"
     )
-    assert len(build.statuses("model.")) == 5
-    assert build.statuses("seed.") == {"seed.mindpulse.cdc_survey_phase_breaks": "success"}
+    assert len(build.statuses("model.")) == 7
+    assert build.statuses("seed.") == dict.fromkeys(
+        green_sample_warehouse.build.statuses("seed."), "success"
+    )
+    assert len(build.statuses("seed.")) == 4
     # Every data test of the DuckDB build ran here too, and passed.
     data_tests = build.statuses("test.")
     assert set(data_tests) == set(green_sample_warehouse.build.statuses("test."))
@@ -164,6 +178,11 @@ def test_layers_keep_their_schema_names(green_snowflake_build: SnowflakeBuild):
         ("STAGING", "CDC_SURVEY_PHASE_BREAKS", "TABLE"),
         ("MARTS", "FCT_REDDIT_POSTS", "TABLE"),
         ("MARTS", "FCT_SIGNALS", "TABLE"),
+        ("STAGING", "OSMI_GENDER_ANSWERS", "TABLE"),
+        ("STAGING", "OSMI_COUNTRY_NAMES", "TABLE"),
+        ("STAGING", "RESOURCE_CATALOG", "TABLE"),
+        ("STAGING", "STG_OSMI__SURVEY_RESPONSES", "VIEW"),
+        ("MARTS", "DIM_SURVEY_RESPONDENTS", "TABLE"),
     }
 
 
@@ -193,7 +212,7 @@ def test_value_above_100_fails_the_build_and_keeps_the_mart(green_snowflake_buil
     [(original,)] = fs.query(conn, f"select value from {raw} where {NATIONAL_ANXIETY_30}")
     fs.query(conn, f"update {raw} set value = 150 where {NATIONAL_ANXIETY_30}")
     try:
-        build = green_snowflake_build.dbt("build", *WITHOUT_UNIT_TESTS)
+        build = green_snowflake_build.dbt("build", *SIGNALS_LINEAGE, *WITHOUT_UNIT_TESTS)
     finally:
         fs.query(conn, f"update {raw} set value = %s where {NATIONAL_ANXIETY_30}", [original])
 
@@ -248,4 +267,8 @@ def test_a_new_week_is_added_incrementally_in_snowflake_dialect(
     }
     # The staging table is gone after the run.
     objects = fs.query(conn, f"show terse objects in schema {fs.DATABASE}.MARTS")
-    assert {row[1] for row in objects} == {"FCT_REDDIT_POSTS", "FCT_SIGNALS"}
+    assert {row[1] for row in objects} == {
+        "FCT_REDDIT_POSTS",
+        "FCT_SIGNALS",
+        "DIM_SURVEY_RESPONDENTS",
+    }

@@ -77,6 +77,9 @@ def test_the_weekly_job_runs_dbt_in_two_steps_around_the_sentiment():
     assert dbt_steps == ["mindpulse_dbt", "mindpulse_dbt_after_ml"]
     assert steps.index("mindpulse_dbt") < steps.index("ml__post_sentiment")
     assert steps.index("ml__post_sentiment") < steps.index("mindpulse_dbt_after_ml")
+    # The survey's ML assets need only the first step.
+    assert steps.index("mindpulse_dbt") < steps.index("survey_segments")
+    assert steps.index("mindpulse_dbt") < steps.index("ml__resource_recommendations")
     assets = {
         step.key: {
             key.to_user_string()
@@ -93,6 +96,11 @@ def test_the_weekly_job_runs_dbt_in_two_steps_around_the_sentiment():
             "staging/stg_cdc__pulse_indicators",
             "staging/stg_reddit__posts",
             "marts/fct_reddit_posts",
+            "staging/osmi_gender_answers",
+            "staging/osmi_country_names",
+            "staging/resource_catalog",
+            "staging/stg_osmi__survey_responses",
+            "marts/dim_survey_respondents",
         },
         "mindpulse_dbt_after_ml": {"staging/stg_ml__post_sentiment", "marts/fct_signals"},
     }

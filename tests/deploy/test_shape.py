@@ -41,9 +41,10 @@ def test_lower_floors_never_import_orchestration(floor):
 
 def test_loading_the_code_location_imports_no_model_library():
     # A run that reuses every forecast, every score and every insight must not pay for
-    # importing the model libraries: the forecasters, VADER, scikit-learn's themes, Gemini.
+    # importing the model libraries: the forecasters, VADER, scikit-learn's themes, Gemini,
+    # HDBSCAN (survey segments).
     libraries = ("prophet", "statsforecast", "cmdstanpy", "vaderSentiment", "sklearn",
-                 "threadpoolctl", "google.genai")  # fmt: skip
+                 "threadpoolctl", "google.genai", "hdbscan")  # fmt: skip
     code = (
         "import sys; from orchestration.definitions import defs; defs(); "
         f"print(sorted(m for m in {libraries!r} if m in sys.modules))"

@@ -50,18 +50,28 @@ def test_the_second_dbt_step_starts_from_the_first_steps_parse(sample_pipeline):
 
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
     lines = sample_pipeline.result.progress.splitlines()
-    # One line per step: extracts, dbt, sentiment, the dbt models that read it, themes and
-    # summaries, forecasts, dashboard.
-    assert [line.split()[1] for line in lines] == [
-        "raw__cdc_pulse_indicators",
-        "raw__reddit_posts",
-        "mindpulse_dbt",
-        "ml__post_sentiment",
-        "mindpulse_dbt_after_ml",
-        "ml__reddit_insights",
-        "signal_forecasts",
-        "dashboard__mindpulse_dashboard",
-    ], lines
+    # One line per step: extracts, dbt, sentiment, the survey's segments and recommendations,
+    # the dbt models that read the sentiment, themes and summaries, forecasts, dashboard. Steps
+    # that do not depend on each other may run in either order.
+    steps = [line.split()[1] for line in lines]
+    assert sorted(steps) == sorted(
+        [
+            "raw__cdc_pulse_indicators",
+            "raw__osmi_survey_responses",
+            "raw__reddit_posts",
+            "mindpulse_dbt",
+            "ml__post_sentiment",
+            "ml__resource_recommendations",
+            "survey_segments",
+            "mindpulse_dbt_after_ml",
+            "ml__reddit_insights",
+            "signal_forecasts",
+            "dashboard__mindpulse_dashboard",
+        ]
+    ), lines
+    assert steps.index("mindpulse_dbt") < steps.index("survey_segments")
+    assert steps.index("ml__post_sentiment") < steps.index("mindpulse_dbt_after_ml")
+    assert steps[-1] == "dashboard__mindpulse_dashboard"
     assert all(line.split()[0] == "ok" and " s " in line for line in lines), lines
     for raw_asset in ("raw/cdc_pulse_indicators", "raw/reddit_posts"):
         extract_line = next(line for line in lines if raw_asset in line)

@@ -54,6 +54,7 @@ def test_ordinary_values_are_not_personal_data(tmp_path):
             "16794 rows, 1938 posts, 988 lifeline",
             "0.5662365692",  # a forecast value
             '{"timestamp": 1795655257.1234567}',  # seconds since 1970, in Dagster's event log
+            "+2026-11-26 05:30:12",  # a date after a stray '+' byte of a SQLite page
         ],
     )
     assert scan(tmp_path, NAMES) == []

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from extract.cdc_pulse.file_source import EXPORT_COLUMNS
-from orchestration.extract_assets import CDC_PULSE_KEY, cdc_pulse_indicators
+from orchestration.raw_sources import CDC_PULSE_KEY, cdc_pulse_indicators
 from orchestration.resources import build_resources
 from orchestration.settings import Settings, load_settings
 

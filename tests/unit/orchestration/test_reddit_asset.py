@@ -12,7 +12,8 @@ from extract.reddit import extract_reddit
 from extract.reddit.extract import batch_from_payload
 from extract.reddit.live_source import RedditCredentials
 from extract.reddit.records import RAW_CONTRACT
-from orchestration.extract_assets import RAW_ASSETS, REDDIT_KEY, build_raw_asset, reddit_posts
+from orchestration.extract_assets import build_raw_asset
+from orchestration.raw_sources import RAW_ASSETS, REDDIT_KEY, reddit_posts
 from orchestration.resources import build_resources
 from orchestration.settings import load_settings
 from tests.unit.extract.reddit.reddit_api import (

@@ -1,0 +1,21 @@
+{#-
+    Fails (one row) when the model and compare_model hold different numbers of rows: a
+    reconciliation that no row was lost or duplicated between two layers.
+-#}
+{% test equal_row_count(model, compare_model) %}
+
+with
+
+counts as (
+
+    select
+        (select count(*) from {{ model }}) as model_rows,
+        (select count(*) from {{ compare_model }}) as compare_model_rows
+
+)
+
+select *
+from counts
+where model_rows <> compare_model_rows
+
+{% endtest %}

@@ -1,0 +1,389 @@
+"""Workplace-survey rows for the fixture warehouse, in the layouts the Workplace segments and
+Find resources pages read (the contract of issue 9).
+
+marts.dim_survey_respondents: 70 respondents of the 2014 and 2016 surveys, in three workplace
+situations and "no clear group", some without an answer on treatment; ml.survey_segments puts
+each in its segment; ml.segment_profiles and ml.segment_runs describe the groups and the model;
+ml.resource_recommendations holds every one of the 126 form profiles with its ranked resources,
+ranked by a score that depends on the profile, so different answers give different lists.
+
+The segment sizes and treatment shares of the profiles are counted from the respondents here,
+as the pipeline counts them, so the tests can check the page against either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ml_assets.survey_tables import SURVEY_TABLES
+from orchestration.publish import current_generation, publish_warehouse
+
+if TYPE_CHECKING:  # dashboard_fixtures may one day build these tables too: no import cycle
+    from tests.dashboard.dashboard_fixtures import Warehouse
+
+MODEL_VERSION = "survey-segments/v1"
+RUN_ID = "run-fixture-segments"
+CREATED_AT = dt.datetime(2024, 10, 2, 7, 5)
+NOISE = -1
+NOISE_LABEL = "No clear group"
+
+# (survey year, segment) -> (respondents, said they sought treatment, said they did not); the
+# rest left the question blank. Segment 2 outnumbers segment 1 in 2016 only, so the order of
+# the groups depends on the year; a few groups have fewer than ten answers on treatment.
+PLAN = {
+    (2014, 0): (16, 10, 5),
+    (2014, 1): (12, 4, 7),
+    (2014, 2): (8, 3, 4),
+    (2014, NOISE): (4, 2, 2),
+    (2016, 0): (10, 7, 3),
+    (2016, 1): (6, 2, 3),
+    (2016, 2): (11, 5, 5),
+    (2016, NOISE): (3, 1, 1),
+}
+YEARS = (2014, 2016)
+
+# How each situation answers (noise answers cycle through every situation's answers).
+SITUATIONS = {
+    0: {"company_size": ("More than 1000", "500-1000"), "is_tech_company": True,
+        "benefits": "yes", "care_options": "yes", "anonymity": "yes", "remote_work": "sometimes"},
+    1: {"company_size": ("1-5", "6-25"), "is_tech_company": True, "benefits": "no",
+        "care_options": "no", "anonymity": "unsure", "remote_work": "yes"},
+    2: {"company_size": ("26-100", "100-500"), "is_tech_company": False, "benefits": "unsure",
+        "care_options": "unsure", "anonymity": "unsure", "remote_work": "no"},
+}  # fmt: skip
+COMPANY_SIZES = ("1-5", "6-25", "26-100", "100-500", "500-1000", "More than 1000")
+
+LABELS = {
+    0: "Large employers with clear mental-health support",
+    1: "Small workplaces without mental-health support",
+    2: "Mid-size workplaces: unsure what is offered",
+    NOISE: NOISE_LABEL,
+}
+SUMMARIES = {
+    0: "Most work for employers of 500 or more who offer mental-health benefits and say "
+    "anonymity is protected. Many work remotely some of the time.",
+    1: "Mostly very small tech workplaces where no mental-health benefits are offered. Many "
+    "work remotely most of the time.",
+    2: "Mid-size employers, often outside tech, where people are unsure what support exists.",
+    NOISE: "Answers that do not fit any one group well.",
+}
+# Distinguishing answers (strongest first). An item without an answer is numeric (averages).
+# Effect sizes follow Cohen's conventions: 0.2 small, 0.5 medium, 0.8 large.
+DISTINGUISHING = {
+    0: [("benefits", "Does your employer provide mental health benefits?", "yes", 0.92, 0.18, 1.63),
+        ("company_size_rank", "How many employees does your company have?", None, 5.6, 2.4,
+         1.21),
+        ("anonymity", "Is your anonymity protected?", "yes", 0.62, 0.35, 0.55),
+        ("remote_work", "Do you work remotely?", "sometimes", 0.35, 0.24, 0.24)],
+    1: [("benefits", "Does your employer provide mental health benefits?", "no", 0.88, 0.21,
+         -1.41),
+        ("remote_work", "Do you work remotely?", "yes", 0.67, 0.31, 0.73)],
+    2: [("care_options", "Do you know the options for mental health care?", "not_applicable",
+         0.41, 0.25, 0.35)],
+    NOISE: [],
+}  # fmt: skip
+EFFECT_WORDS = {1.63: "large", 1.21: "large", 0.55: "medium", 0.24: "small", -1.41: "large",
+                0.73: "medium", 0.35: "small"}  # fmt: skip
+DRIVERS = {
+    0: [("benefits", "Does your employer provide mental health benefits?", 0.41),
+        ("company_size_rank", "How many employees does your company have?", 0.27)],
+    1: [("benefits", "Does your employer provide mental health benefits?", 0.38),
+        ("remote_work", "Do you work remotely?", 0.22)],
+    2: [("care_options", "Do you know the options for mental health care?", 0.31)],
+    NOISE: [],
+}  # fmt: skip
+RUN = {
+    "model_version": MODEL_VERSION, "run_id": RUN_ID, "created_at": CREATED_AT,
+    "n_respondents": 70, "n_clustered": 63, "n_segments": 3, "noise_share": 7 / 70,
+    "stability_ari_mean": 0.84, "stability_ari_min": 0.71, "validity_dbcv": 0.38,
+    "features": json.dumps(["company_size_rank", "is_tech_company", "remote_work", "benefits",
+                            "care_options", "anonymity"]),
+    "survey_years": json.dumps(list(YEARS)),
+}  # fmt: skip
+
+# The resource catalog: id -> (name, type, contact, url, tags, base score).
+CRISIS = {
+    "988_lifeline": ("988 Suicide & Crisis Lifeline", "Call or text 988", "https://988lifeline.org/"),
+    "crisis_text_line": ("Crisis Text Line", "Text HOME to 741741", "https://www.crisistextline.org/"),
+}  # fmt: skip
+RESOURCES = {
+    "samhsa_helpline": ("SAMHSA National Helpline", "helpline", "Call 1-800-662-4357",
+                        "https://www.samhsa.gov/find-help/helplines/national-helpline",
+                        {"low_cost", "seek_help"}, 0.40),
+    "nami_helpline": ("NAMI HelpLine", "helpline", "Call 1-800-950-6264",
+                      "https://www.nami.org/support-education/nami-helpline/",
+                      {"peer", "seek_help"}, 0.38),
+    "osmi_guides": ("Open Sourcing Mental Health guides", "information",
+                    "Free guides for people in tech", "https://osmihelp.org/resources",
+                    {"remote", "rights"}, 0.30),
+    "askjan": ("Job Accommodation Network", "workplace", "Ask about accommodations online",
+               "https://askjan.org/", {"rights", "leave"}, 0.32),
+    "open_path": ("Open Path Collective", "therapy_directory", "Sliding-scale therapy sessions",
+                  "https://openpathcollective.org/", {"low_cost", "self_employed"}, 0.30),
+    "eap": ("Your Employee Assistance Program", "workplace", "Ask HR or your benefits portal",
+            "https://www.opm.gov/frequently-asked-questions/work-life-faq/"
+            "employee-assistance-program-eap/", {"benefits", "care_options", "anonymity"}, 0.33),
+    "mha_peer": ("Mental Health America peer support", "peer_support",
+                 "Online peer communities", "https://mhanational.org/", {"peer", "remote"}, 0.28),
+}  # fmt: skip
+NEEDS_IN_WORDS = {
+    "low_cost": "often had no mental-health benefits to pay for care",
+    "seek_help": "were often unsure where to find help",
+    "self_employed": "work for themselves",
+    "remote": "work remotely",
+    "peer": "valued talking with people who share the experience",
+    "benefits": "have benefits they may not use yet",
+    "care_options": "have care options through work",
+    "anonymity": "want to use support confidentially",
+    "rights": "work for an employer and may need adjustments",
+    "leave": "may need time off",
+}
+WORK_SETTINGS = ("self-employed", *COMPANY_SIZES)
+FORM_VALUES = {
+    "work_setting": WORK_SETTINGS,
+    "remote_work": ("yes", "sometimes", "no"),
+    "benefits": ("yes", "no", "unsure"),
+    "tech_company": ("yes", "no"),
+}
+
+
+def respondent_id(year: int, index: int) -> str:
+    return f"osmi-{year}-" + hashlib.sha256(f"{year}|{index}".encode()).hexdigest()[:12]
+
+
+def _respondent(year: int, index: int, segment: int, nth: int, treated: bool | None) -> dict:
+    situation = SITUATIONS[segment if segment != NOISE else nth % 3]
+    size = situation["company_size"][nth % 2]
+    return {
+        "respondent_id": respondent_id(year, index),
+        "survey_year": year,
+        "submitted_at": dt.datetime(2014, 8, 27, 11, 0) + dt.timedelta(hours=index)
+        if year == 2014
+        else None,
+        "age": 24 + (index * 7) % 30,
+        "age_out_of_range": False,
+        "age_band": ("18-24", "25-34", "35-44", "45-54")[index % 4],
+        "gender": ("female", "male", "non-binary or other", "male")[index % 4],
+        "country": ("United States", "United Kingdom", "Canada")[index % 3],
+        "us_state": "CA" if index % 3 == 0 else None,
+        "is_self_employed": size == "1-5" and nth % 4 == 0,
+        "company_size": size,
+        "company_size_rank": COMPANY_SIZES.index(size) + 1,
+        "is_tech_company": situation["is_tech_company"],
+        "remote_work": situation["remote_work"],
+        "family_history": ("yes", "no", "unsure")[nth % 3],
+        "sought_treatment": treated,
+        "work_interference": ("never", "rarely", "sometimes", "often")[nth % 4],
+        "benefits": situation["benefits"],
+        "care_options": situation["care_options"],
+        "wellness_program": "no",
+        "seek_help": "unsure",
+        "anonymity": situation["anonymity"],
+        "leave_ease": "unsure",
+        "mental_health_consequence": "maybe",
+        "phys_health_consequence": "no",
+        "coworkers": "some",
+        "supervisor": "some",
+        "mental_health_interview": "no",
+        "phys_health_interview": "maybe",
+        "mental_vs_physical": "unsure",
+        "obs_consequence": "no",
+    }
+
+
+def respondents_and_segments() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """marts.dim_survey_respondents and ml.survey_segments rows following PLAN."""
+    respondents, segments = [], []
+    for year in YEARS:
+        index = 0
+        for (plan_year, segment), (count, yes, no) in PLAN.items():
+            if plan_year != year:
+                continue
+            for nth in range(count):
+                treated = True if nth < yes else False if nth < yes + no else None
+                respondents.append(_respondent(year, index, segment, nth, treated))
+                segments.append(
+                    {"respondent_id": respondent_id(year, index), "survey_year": year,
+                     "segment": segment, "membership_probability": 0.0 if segment == NOISE
+                     else 0.9, "outlier_score": 0.8 if segment == NOISE else 0.1,
+                     "assigned_by": "clustered", "model_version": MODEL_VERSION,
+                     "run_id": RUN_ID, "created_at": CREATED_AT}
+                )  # fmt: skip
+                index += 1
+    return pd.DataFrame(respondents), pd.DataFrame(segments)
+
+
+def counted(year: int | None = None) -> pd.DataFrame:
+    """Per segment, from PLAN: respondents, yes answers and answers on treatment (one year or
+    all): what the page should show."""
+    rows: dict[int, list[int]] = {}
+    for (plan_year, segment), (count, yes, no) in PLAN.items():
+        if year is None or plan_year == year:
+            total = rows.setdefault(segment, [0, 0, 0])
+            total[0], total[1], total[2] = total[0] + count, total[1] + yes, total[2] + yes + no
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=["respondents", "sought", "answered"]
+    ).rename_axis("segment")
+
+
+def profile_rows() -> pd.DataFrame:
+    counts = counted()
+    everyone = counts["respondents"].sum()
+    rows = []
+    for segment, label in LABELS.items():
+        size, sought, answered = counts.loc[segment]
+        rows.append({
+            "segment": segment, "label": label, "size": int(size), "share": size / everyone,
+            "treatment_rate": sought / answered, "summary": SUMMARIES[segment],
+            "distinguishing_answers": json.dumps([
+                {"feature": f, "question": q, "answer": a, "segment_share": s,
+                 "others_share": o, "effect_size": h}
+                for f, q, a, s, o, h in DISTINGUISHING[segment]]),
+            "drivers": json.dumps([{"feature": f, "question": q, "importance": i}
+                                   for f, q, i in DRIVERS[segment]]),
+            "model_version": MODEL_VERSION, "run_id": RUN_ID, "created_at": CREATED_AT,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def needs(work_setting: str, remote_work: str, benefits: str, tech_company: str) -> set[str]:
+    """What a profile's situation calls for, in the catalog's tags."""
+    found = {"seek_help"} if benefits == "unsure" else set()
+    found |= {"low_cost"} if benefits in ("no", "unsure") else {"benefits", "care_options"}
+    found |= {"self_employed"} if work_setting == "self-employed" else {"rights", "leave"}
+    found |= {"remote", "peer"} if remote_work == "yes" else set()
+    found |= {"anonymity"} if tech_company == "no" else set()
+    return found
+
+
+def profile_id(work_setting: str, remote_work: str, benefits: str, tech_company: str) -> str:
+    return (
+        f"work_setting={work_setting};remote_work={remote_work};benefits={benefits};"
+        f"tech_company={tech_company}"
+    )
+
+
+def recommendation_rows() -> pd.DataFrame:
+    """Every profile: the crisis lines first, then the catalog ranked by how well its tags meet
+    the profile's needs. Rows are stored out of rank order, so the page has to sort."""
+    rows = []
+    for number, profile in enumerate(itertools.product(*FORM_VALUES.values())):
+        wanted = needs(*profile)
+        similarity = round(0.58 + 0.03 * (number % 11), 2)
+        similar = 18 + (number * 5) % 40
+        common = dict(zip(FORM_VALUES, profile, strict=True)) | {
+            "profile_id": profile_id(*profile), "similarity": similarity,
+            "similar_respondents": similar, "model_version": "resource-recommendations/v1",
+            "run_id": "run-fixture-resources", "created_at": CREATED_AT,
+        }  # fmt: skip
+        ranked = sorted(
+            RESOURCES.items(),
+            key=lambda item: (-(item[1][5] + 0.2 * len(item[1][4] & wanted)), item[0]),
+        )
+        for rank, (resource_id, (name, kind, contact, url, tags, base)) in enumerate(ranked, 3):
+            matched = sorted(tags & wanted)
+            reason = " and ".join(NEEDS_IN_WORDS[tag] for tag in matched) or "asked for help"
+            rows.append(common | {
+                "rank": rank, "resource_id": resource_id, "resource_name": name,
+                "resource_type": kind, "contact": contact, "url": url, "is_crisis": False,
+                "score": round(base + 0.2 * len(matched), 3),
+                "explanation": f"Respondents in situations like yours {reason}.",
+            })  # fmt: skip
+        for rank, (resource_id, (name, contact, url)) in enumerate(CRISIS.items(), 1):
+            rows.append(common | {
+                "rank": rank, "resource_id": resource_id, "resource_name": name,
+                "resource_type": "crisis", "contact": contact, "url": url, "is_crisis": True,
+                "score": None, "similarity": None,
+                "explanation": "Listed first for everyone: free, confidential support at any hour.",
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def expected_resources(**profile: str) -> list[str]:
+    """The resource names of one profile in rank order, from the fixture rows."""
+    rows = recommendation_rows()
+    for column, value in profile.items():
+        rows = rows[rows[column] == value]
+    return list(rows.sort_values("rank")["resource_name"])
+
+
+SURVEY_DDL = """
+create table marts.dim_survey_respondents (
+    respondent_id varchar not null, survey_year integer not null, submitted_at timestamp,
+    age integer, age_out_of_range boolean not null, age_band varchar not null,
+    gender varchar not null, country varchar, us_state varchar, is_self_employed boolean,
+    company_size varchar, company_size_rank integer, is_tech_company boolean,
+    remote_work varchar, family_history varchar, sought_treatment boolean,
+    work_interference varchar, benefits varchar, care_options varchar,
+    wellness_program varchar, seek_help varchar, anonymity varchar, leave_ease varchar,
+    mental_health_consequence varchar, phys_health_consequence varchar, coworkers varchar,
+    supervisor varchar, mental_health_interview varchar, phys_health_interview varchar,
+    mental_vs_physical varchar, obs_consequence varchar);
+"""
+# The ML tables exactly as the pipeline writes them (ml_assets/survey_tables.py).
+SURVEY_DDL += "".join(
+    f"create table ml.{name} ({', '.join(f'{c} {t}' for c, t in columns.items())});\n"
+    for name, columns in SURVEY_TABLES.items()
+)
+
+
+def survey_tables() -> list[tuple[str, pd.DataFrame]]:
+    respondents, segments = respondents_and_segments()
+    return [
+        ("marts.dim_survey_respondents", respondents),
+        ("ml.survey_segments", segments),
+        ("ml.segment_profiles", profile_rows()),
+        ("ml.segment_runs", pd.DataFrame([RUN])),
+        ("ml.resource_recommendations", recommendation_rows()),
+    ]
+
+
+def write_survey_tables(path: Path, *, empty: bool = False) -> None:
+    """Add the survey tables to the warehouse file at ``path`` (empty ones with ``empty``)."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SURVEY_DDL)
+        for table, frame in [] if empty else survey_tables():
+            con.register("frame", frame)
+            con.execute(f"insert into {table} by name select * from frame")
+            con.unregister("frame")
+    finally:
+        con.close()
+
+
+def publish_survey(target: Warehouse, *, empty: bool = False) -> Path:
+    """The dashboard's fixture warehouse plus the survey tables, published as the pipeline
+    publishes (see tests/dashboard/publications.py); returns the generation."""
+    from tests.dashboard.dashboard_fixtures import build_warehouse
+
+    build_warehouse(target.working_path, survey=False)
+    write_survey_tables(target.working_path, empty=empty)
+    publish_warehouse(target.working_path, target.published_path)
+    generation = current_generation(target.published_path)
+    assert generation is not None
+    return generation
+
+
+@contextmanager
+def dashboard_reading(data_dir: Path) -> Iterator[Warehouse]:
+    """Point the dashboard's settings at ``data_dir`` for a whole test module (the conftest
+    fixtures do it per test)."""
+    from tests.dashboard.dashboard_fixtures import Warehouse
+
+    with pytest.MonkeyPatch.context() as patch:
+        target = Warehouse(data_dir)
+        for name, value in target.env().items():
+            patch.setenv(name, value)
+        patch.delenv("MINDPULSE_DUCKDB_PATH", raising=False)
+        yield target
