@@ -80,15 +80,28 @@ def test_a_lost_row_fails_the_reconciliation_and_a_new_spelling_warns(
         "update raw.osmi_survey_responses set gender = 'Wizard' "
         "where respondent_id = (select min(respondent_id) from raw.osmi_survey_responses)",
         # A key twice in the seed table duplicates rows through the join: the staging model
-        # no longer has raw's row count.
-        "insert into staging.osmi_gender_answers values ('male', 'male')",
+        # no longer has raw's row count. A key without its gender fails the seed's check.
+        "insert into staging.osmi_gender_answers values ('male', 'male'), ('nobody', null)",
+        # An answer outside the vocabulary in the dimension.
+        "update marts.dim_survey_respondents set coworkers = 'perhaps' "
+        "where respondent_id = (select max(respondent_id) from marts.dim_survey_respondents)",
     )
     run = run_dbt(
-        ["test", "--select", "stg_osmi__survey_responses"], duckdb_path=path, work_dir=work_dir
+        [
+            "test",
+            "--select",
+            "stg_osmi__survey_responses osmi_gender_answers dim_survey_respondents",
+        ],
+        duckdb_path=path,
+        work_dir=work_dir,
     )
     assert run.returncode != 0
     failed = [key for key in run.failed() if key.startswith("test.")]
     assert any("equal_row_count_stg_osmi__survey_responses" in key for key in failed), failed
     assert any("unique_stg_osmi__survey_responses_respondent_id" in key for key in failed)
+    assert any("not_null_in_columns_osmi_gender_answers" in key for key in failed), failed
+    assert any("accepted_values_in_columns_dim_survey_respondents" in key for key in failed)
+    [vocabulary] = [k for k in failed if "accepted_values_in_columns_dim" in k]
+    assert run.results[vocabulary]["failures"] == 1  # the one 'perhaps'
     warned = {k for k, e in run.results.items() if e["status"] == "warn"}
     assert "test.mindpulse.stg_osmi__survey_responses_gender_spelling_in_seed" in warned

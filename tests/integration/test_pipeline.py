@@ -48,6 +48,12 @@ def test_the_second_dbt_step_starts_from_the_first_steps_parse(sample_pipeline):
     assert saved.is_file()
 
 
+def test_the_pipeline_runs_the_data_tests_not_the_unit_tests(sample_pipeline):
+    output = sample_pipeline.result.output
+    assert "START test not_null_stg_cdc__pulse_indicators_signal" in output  # a data test
+    assert "START unit_test" not in output, output[-3000:]
+
+
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
     lines = sample_pipeline.result.progress.splitlines()
     # One line per step: extracts, dbt, sentiment, the survey's segments and recommendations,

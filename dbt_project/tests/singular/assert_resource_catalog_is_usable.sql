@@ -1,5 +1,6 @@
 -- The recommendations put crisis resources first on every list, so the catalog must have at
--- least one; and every link must be https. Returns what is wrong.
+-- least one; every resource needs a name, tags and a contact, and every link must be https.
+-- Returns what is wrong.
 with
 
 catalog as (
@@ -23,3 +24,9 @@ union all
 select 'url is not https' as problem, resource_id
 from catalog
 where url not like 'https://%'
+
+union all
+
+select 'blank name, tags or contact' as problem, resource_id
+from catalog
+where trim(name) = '' or trim(tags) = '' or trim(contact) = ''
