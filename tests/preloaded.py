@@ -44,12 +44,15 @@ PRELOAD = (
     "tests.pipeline_runner",
     "tests.fault_runner",
     # Imported by the steps that need them: the forecasts of a run that fits (~4 s), the
-    # sentiment of new posts and the themes of changed weeks (~2 s).
+    # sentiment of new posts and the themes of changed weeks (~2 s), the survey's segments
+    # (~1 s).
     "statsforecast",
     "prophet",
     "vaderSentiment.vaderSentiment",
     "sklearn.decomposition",
     "sklearn.feature_extraction.text",
+    "hdbscan",
+    "hdbscan.validity",
 )
 
 _context = multiprocessing.get_context("forkserver")

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from extract.reddit.prepare import expire_loaded_bodies
-from tests.dbt.dbt_harness import execute, query, run_dbt
+from tests.dbt.dbt_harness import DATA_TESTS_ONLY, execute, query, run_dbt
 from tests.reddit_fixture import (
     BATCH_1,
     BATCH_2,
@@ -21,7 +21,7 @@ from tests.reddit_fixture import (
     load_reddit_posts,
 )
 
-SELECT = ["--select", "stg_reddit__posts", "fct_reddit_posts"]
+SELECT = ["--select", "stg_reddit__posts", "fct_reddit_posts", *DATA_TESTS_ONLY]
 
 
 def test_a_second_batch_adds_only_its_week(tmp_path: Path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -152,15 +151,10 @@ def test_too_few_with_a_support_gives_no_lift():
     assert rates["lift"][0, list(SUPPORTS).index("care_options")] > 0.3  # planted: 80% vs 20%
 
 
-def test_the_real_catalog_and_100k_respondents_are_fast():
-    if not SEED_CATALOG.is_file():
-        pytest.skip(f"no resource catalog seed at {SEED_CATALOG}")
+def test_the_real_catalog_puts_its_crisis_lines_first_on_every_list():
+    # Speed at 100k respondents is make bench's (the pipeline's resource_recommendations step).
     catalog = pd.read_csv(SEED_CATALOG)
-    big = pd.concat([workplace_respondents(25_000, seed=s) for s in range(4)], ignore_index=True)
-    big["respondent_id"] = [f"r{i}" for i in range(len(big))]
-    started = time.perf_counter()
-    table = precompute_recommendations(big, catalog)
-    assert time.perf_counter() - started < 5
+    table = precompute_recommendations(workplace_respondents(2_000, seed=1), catalog)
     assert len(table) == 126 * len(catalog)
     crisis = catalog.loc[catalog["is_crisis"], "resource_id"].tolist()
     first = table[table["rank"] <= len(crisis)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,11 +100,8 @@ def test_too_few_respondents_are_all_noise_without_failing():
 
 def test_real_2014_survey_has_workplace_segments():
     respondents = real_2014_respondents()
-    started = time.perf_counter()
     result = segment_respondents(respondents)
-    seconds = time.perf_counter() - started
     metrics = result.metrics
     assert metrics["n_segments"] >= 2
     assert 0.1 < metrics["noise_share"] < 0.6
     assert metrics["stability_ari_mean"] > 0.3
-    assert seconds < 10
