@@ -7,12 +7,14 @@ processes; tests/workers.py says which runs what.
 """
 
 import functools
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.components.v2 import manifest_scanner
 
+from tests.memory_tmp import memory_basetemp
 from tests.pipeline_runs import RUN_ORDER, PipelineRuns, module_ranks, runs_needed
 from tests.real_data import CDC_EXPORT, require
 from tests.workers import RUN_TESTS, PipelineWorkerScheduling, is_pipeline_worker
@@ -105,6 +107,26 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log) -> PipelineWorkerSch
 
 RUNS_SUMMARY = "pipeline_runs_summary"
 SUMMARIES = pytest.StashKey[list[str]]()
+MEMORY_BASETEMP = pytest.StashKey[Path]()
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files on /dev/shm when it has room (tests/memory_tmp.py), unless --basetemp is
+    given. Before pytest's own configuration reads the option; workers get theirs from here."""
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        basetemp = memory_basetemp()
+        if basetemp is not None:
+            config.option.basetemp = str(basetemp)
+            config.stash[MEMORY_BASETEMP] = basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Free the memory the session's files took, unless it failed (then they stay to look at)."""
+    basetemp = config.stash.get(MEMORY_BASETEMP, None)
+    if basetemp is not None and not config.stash.get(FAILED, False):
+        shutil.rmtree(basetemp, ignore_errors=True)
 
 
 def _runs_summary(config: pytest.Config) -> str:
@@ -118,8 +140,9 @@ def _runs_summary(config: pytest.Config) -> str:
     return "pipeline runs in the background: " + ", ".join(described) if described else ""
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A worker hands its summary to the controlling process, which prints the report."""
+    session.config.stash[FAILED] = exitstatus != 0
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput[RUNS_SUMMARY] = _runs_summary(session.config)
 
@@ -135,3 +158,6 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     for summary in [_runs_summary(config), *config.stash.get(SUMMARIES, [])]:
         if summary:
             terminalreporter.write_line(summary)
+    basetemp = config.stash.get(MEMORY_BASETEMP, None)
+    if basetemp is not None and config.stash.get(FAILED, False):
+        terminalreporter.write_line(f"temporary files kept for a look: {basetemp}")

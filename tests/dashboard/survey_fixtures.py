@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -387,3 +388,8 @@ def dashboard_reading(data_dir: Path) -> Iterator[Warehouse]:
             patch.setenv(name, value)
         patch.delenv("MINDPULSE_DUCKDB_PATH", raising=False)
         yield target
+
+
+def unescaped(text: str) -> str:
+    """Text as shown, without the markdown escapes the pages add."""
+    return re.sub(r"\\(.)", r"\1", text)

@@ -7,14 +7,12 @@ profile (survey_fixtures.expected_resources), which are stored out of rank order
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import pytest
 
 from tests.dashboard import survey_fixtures as survey
 from tests.dashboard.app_pages import assert_no_exception, everything_rendered, open_page, page_text
 from tests.dashboard.dashboard_fixtures import Warehouse
 from tests.dashboard.publications import publish
+from tests.dashboard.survey_fixtures import unescaped
 
 RESOURCES = "pages/find_resources.py"
 CRISIS_LINE = "988 Suicide & Crisis Lifeline"
@@ -25,18 +23,6 @@ SELF_EMPLOYED_REMOTE = {"work_setting": "self-employed", "remote_work": "yes",
 LARGE_EMPLOYER_ON_SITE = {"work_setting": "More than 1000", "remote_work": "no",
                           "benefits": "yes", "tech_company": "no"}  # fmt: skip
 CARD = re.compile(r"^\*\*(.+?)\*\* · ")
-
-
-@pytest.fixture(scope="module")
-def survey_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    """One published warehouse with the survey tables, shared by this module's tests."""
-    with survey.dashboard_reading(tmp_path_factory.mktemp("resources") / "data") as target:
-        survey.publish_survey(target)
-        yield target
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def submit(app, profile: dict[str, str]):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -26,21 +24,10 @@ from tests.dashboard.app_pages import (
 )
 from tests.dashboard.dashboard_fixtures import Warehouse
 from tests.dashboard.publications import publish
+from tests.dashboard.survey_fixtures import unescaped
 
 SEGMENTS = "pages/workplace_segments.py"
 CRISIS_LINE = "988 Suicide & Crisis Lifeline"
-
-
-@pytest.fixture(scope="module")
-def survey_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    """One published warehouse with the survey tables, shared by this module's tests."""
-    with survey.dashboard_reading(tmp_path_factory.mktemp("segments") / "data") as target:
-        survey.publish_survey(target)
-        yield target
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def plotted(trace: dict, axis: str) -> list:
