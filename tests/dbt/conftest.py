@@ -64,3 +64,14 @@ def damaged_copy(
         return path, scratch_dir
 
     return make
+
+
+@pytest.fixture
+def fresh_scratch(scratch_dir: Path) -> tuple[Path, Path]:
+    """No warehouse yet at the scratch path (a test builds its own there), and the scratch
+    folder: the same profile as the damaging tests', so dbt parses the project partially."""
+    path = scratch_dir / "warehouse" / "mindpulse.duckdb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    return path, scratch_dir

@@ -24,12 +24,12 @@ from tests.reddit_fixture import (
 SELECT = ["--select", "stg_reddit__posts", "fct_reddit_posts", *DATA_TESTS_ONLY]
 
 
-def test_a_second_batch_adds_only_its_week(tmp_path: Path):
+def test_a_second_batch_adds_only_its_week(fresh_scratch: tuple[Path, Path]):
     """Batch 1, then batch 2 (the next week): the incremental run reads only batch 2's posts,
     leaves every earlier row as it was, and a re-scraped post replaces its own row."""
-    path = tmp_path / "warehouse" / "mindpulse.duckdb"
+    path, work_dir = fresh_scratch
     load_fixture(path, BATCH_1, sentiment=False)
-    first = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=tmp_path)
+    first = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=work_dir)
     assert first.returncode == 0, first.describe()
     after_first = query(path, FCT_POSTS_ROWS)
     assert len(after_first) == 11
@@ -39,7 +39,7 @@ def test_a_second_batch_adds_only_its_week(tmp_path: Path):
     execute(path, f"update {RAW_TABLE} set score = 999 where post_id = 'p002'")
     load_fixture(path, BATCH_2, sentiment=False)
     assert query(path, f"select count(*) from {RAW_TABLE}") == [(17,)]  # batch 1 kept: other week
-    second = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=tmp_path)
+    second = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=work_dir)
     assert second.returncode == 0, second.describe()
     after_second = query(path, FCT_POSTS_ROWS)
     assert len(after_second) == 14
@@ -58,7 +58,7 @@ def test_a_second_batch_adds_only_its_week(tmp_path: Path):
     )
     with duckdb.connect(str(path)) as conn:
         load_reddit_posts(conn, rescrape)  # replaces p013's raw row: its window is its time
-    third = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=tmp_path)
+    third = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=work_dir)
     assert third.returncode == 0, third.describe()
     after_third = query(path, FCT_POSTS_ROWS)
     assert len(after_third) == 14
@@ -70,20 +70,22 @@ def test_a_second_batch_adds_only_its_week(tmp_path: Path):
     ) == [(9, "reddit-sample-20240603T080000-b3")]
 
     # A full refresh rebuilds from raw, where p002 now has the score set above.
-    full = run_dbt(["build", "--full-refresh", *SELECT], duckdb_path=path, work_dir=tmp_path)
+    full = run_dbt(["build", "--full-refresh", *SELECT], duckdb_path=path, work_dir=work_dir)
     assert full.returncode == 0, full.describe()
     assert query(path, "select score from marts.fct_reddit_posts where post_id = 'p002'") == [
         (999,)
     ]
 
 
-def test_bodies_expired_in_raw_leave_the_incremental_mart_in_the_same_run(tmp_path: Path):
+def test_bodies_expired_in_raw_leave_the_incremental_mart_in_the_same_run(
+    fresh_scratch: tuple[Path, Path],
+):
     """A body loaded while young, then a run after the text retention: the extract's upkeep
     empties it in raw (expire_loaded_bodies), and the incremental fct_reddit_posts, which reads
     only rows loaded since its last build, must lose it in that run's build too."""
-    path = tmp_path / "warehouse" / "mindpulse.duckdb"
+    path, work_dir = fresh_scratch
     load_fixture(path, BATCH_1, BATCH_2, sentiment=False)
-    first = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=tmp_path)
+    first = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=work_dir)
     assert first.returncode == 0, first.describe()
     before = query(path, FCT_POSTS_ROWS)
     young = datetime(2024, 5, 8)  # the cutoff of the run below: a year before it, at midnight
@@ -98,7 +100,7 @@ def test_bodies_expired_in_raw_leave_the_incremental_mart_in_the_same_run(tmp_pa
     with duckdb.connect(str(path)) as conn:
         # (raw holds p001 and p006 twice: scraped twice in one batch)
         assert expire_loaded_bodies(conn, "raw", 365, run_at, loaded_at=run_at) == len(due) + 2
-    second = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=tmp_path)
+    second = run_dbt(["build", *SELECT], duckdb_path=path, work_dir=work_dir)
     assert second.returncode == 0, second.describe()
     assert query(
         path, f"select count(body) from marts.fct_reddit_posts where created_utc < '{young}'"
