@@ -17,6 +17,8 @@ from dagster_duckdb import DuckDBResource
 
 from extract.batch import utc_now_naive
 from ml_assets.recommendations import RECOMMENDATION_VERSION, precompute_recommendations
+from ml_assets.segment_profiles import profile_segments
+from ml_assets.segments import SEGMENT_VERSION, segment_respondents
 from ml_assets.survey_inputs import survey_input_hash
 from ml_assets.survey_tables import (
     RESOURCE_RECOMMENDATIONS,
@@ -32,8 +34,9 @@ from orchestration.resources import WAREHOUSE_POOL
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, STAGING_SCHEMA, Settings
 from orchestration.table_metadata import duckdb_table_metadata
 
-# The segment model's version without importing it (and hdbscan) at code-location load.
-SEGMENT_MODEL = "survey-segments/v1"
+# ml_assets.segments imports hdbscan only when it clusters: loading the code location stays
+# free of it (tests/deploy/test_shape.py).
+SEGMENT_MODEL = SEGMENT_VERSION
 DIM_KEY = dg.AssetKey([MARTS_SCHEMA, "dim_survey_respondents"])
 CATALOG_KEY = dg.AssetKey([STAGING_SCHEMA, "resource_catalog"])
 SEGMENT_KEYS = {
@@ -120,11 +123,6 @@ def survey_segments(
 
 
 def _compute_segments(conn, respondents, parameters, input_hash, context) -> dict:
-    from ml_assets.segment_profiles import profile_segments
-    from ml_assets.segments import SEGMENT_VERSION, segment_respondents
-
-    if SEGMENT_VERSION != SEGMENT_MODEL:
-        raise RuntimeError(f"SEGMENT_MODEL {SEGMENT_MODEL} is not {SEGMENT_VERSION}: update it.")
     result = segment_respondents(respondents, max_exact=parameters["max_exact"])
     profiles = profile_segments(respondents, result.assignments)
     metrics = result.metrics
