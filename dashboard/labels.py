@@ -86,6 +86,17 @@ REDDIT_TEXT = SourceText(
         "read real discussion."
     ),
 )
+SURVEY_TEXT = SourceText(
+    modes={
+        "sample": "generated sample answers (illustrative, not real survey responses)",
+        "file": "OSMI survey files",
+    },
+    period="survey",
+    sample_hint=(
+        "These answers come from the built-in sample generator. Set `MINDPULSE_SURVEY_FILE` "
+        'to the OSMI "Mental Health in Tech" survey CSVs to see real responses.'
+    ),
+)
 
 # Reddit signals in marts.fct_signals (group_type 'subreddit').
 REDDIT_SIGNAL_LABELS = {

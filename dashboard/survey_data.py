@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboard.warehouse import run_query
 
+SOURCE = "osmi_survey"  # raw.load_batches.source of the survey's loads
 NOISE = -1  # ml.survey_segments.segment of respondents whose answers fit no group well
 # (segment_profiles' SQL orders it last as a literal: a bound value in ORDER BY is not portable)
 

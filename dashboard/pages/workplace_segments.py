@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, segments, survey_data
-from dashboard.labels import SEGMENTS_NOTE
+from dashboard import charts, components, data, segments, survey_data
+from dashboard.labels import SEGMENTS_NOTE, SURVEY_TEXT
 from ml_assets.segment_wording import question as survey_question
 
 NO_SEGMENTS = (
@@ -84,6 +84,7 @@ def main() -> None:
     if profiles.empty:
         st.info(NO_SEGMENTS, icon=":material/info:")
         return
+    components.freshness_badge(data.latest_load(survey_data.SOURCE), None, SURVEY_TEXT)
     counts = survey_data.segment_counts_by_year()
     run = survey_data.segment_run()
 

@@ -339,6 +339,13 @@ SURVEY_DDL += "".join(
 )
 
 
+# The survey's load, in sample mode: the page says the answers are generated.
+LOAD_BATCH = {"source": "osmi_survey", "batch_id": "osmi_survey-sample-fixture",
+              "source_mode": "sample", "landing_path": "/tmp/landing/osmi_survey/batch.jsonl",
+              "rows_in": 70, "rows_loaded": 70, "rows_quarantined": 0,
+              "loaded_at": CREATED_AT}  # fmt: skip
+
+
 def survey_tables() -> list[tuple[str, pd.DataFrame]]:
     respondents, segments = respondents_and_segments()
     return [
@@ -347,6 +354,7 @@ def survey_tables() -> list[tuple[str, pd.DataFrame]]:
         ("ml.segment_profiles", profile_rows()),
         ("ml.segment_runs", pd.DataFrame([RUN])),
         ("ml.resource_recommendations", recommendation_rows()),
+        ("raw.load_batches", pd.DataFrame([LOAD_BATCH])),
     ]
 
 

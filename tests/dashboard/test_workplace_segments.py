@@ -122,6 +122,9 @@ def test_page_shows_the_models_stability_and_validity(survey_warehouse: Warehous
     details = everything_rendered(app)
     assert survey.RUN_ID in details and "Survey years: 2014, 2016" in details
     assert CRISIS_LINE in text
+    # The fixture's survey load is a sample: the page says the answers are generated.
+    assert "in `sample` mode, from generated sample answers" in text
+    assert "Set `MINDPULSE_SURVEY_FILE`" in text
 
 
 @pytest.mark.parametrize("year", [2016, 2014])
