@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from tests.dashboard import resource_fixtures
 from tests.dashboard import survey_fixtures as survey
 from tests.dashboard.app_pages import assert_no_exception, everything_rendered, open_page, page_text
 from tests.dashboard.dashboard_fixtures import Warehouse
@@ -54,7 +55,7 @@ def shown_in_order(app) -> list[str]:
 
 
 def fixture_rows(profile: dict[str, str]):
-    rows = survey.recommendation_rows()
+    rows = resource_fixtures.recommendation_rows()
     for column, value in profile.items():
         rows = rows[rows[column] == value]
     return rows.sort_values("rank")
@@ -68,7 +69,9 @@ def assert_lists(app, profile: dict[str, str]) -> None:
     others = list(rows.loc[~rows["is_crisis"], "resource_name"])
     assert crisis and others
     assert shown_in_order(app) == [CRISIS_HEADING, *crisis, SUGGESTIONS_HEADING, *others]
-    assert [*crisis, *others] == survey.expected_resources(**profile)  # crisis ranks first
+    assert [*crisis, *others] == resource_fixtures.expected_resources(
+        **profile
+    )  # crisis ranks first
     text = unescaped(page_text(app))
     for row in rows.itertuples():
         assert row.explanation in text
@@ -102,8 +105,8 @@ def test_submitted_profile_lists_crisis_lines_then_ranked_resources(
 
 
 def test_another_profile_gets_its_own_ranking(survey_warehouse: Warehouse) -> None:
-    first = survey.expected_resources(**SELF_EMPLOYED_REMOTE)
-    second = survey.expected_resources(**LARGE_EMPLOYER_ON_SITE)
+    first = resource_fixtures.expected_resources(**SELF_EMPLOYED_REMOTE)
+    second = resource_fixtures.expected_resources(**LARGE_EMPLOYER_ON_SITE)
     assert first != second  # the fixture ranks the two profiles differently
     app = submit(open_page(RESOURCES), SELF_EMPLOYED_REMOTE)
     app = submit(app, LARGE_EMPLOYER_ON_SITE)
