@@ -35,6 +35,18 @@ navigation = st.navigation(
             url_path="community-pulse",
         ),
         st.Page(
+            PAGES_DIR / "compare_signals.py",
+            title="Compare signals",
+            icon=":material/compare_arrows:",
+            url_path="compare-signals",
+        ),
+        st.Page(
+            PAGES_DIR / "global_context.py",
+            title="Global context",
+            icon=":material/public:",
+            url_path="global-context",
+        ),
+        st.Page(
             PAGES_DIR / "workplace_segments.py",
             title="Workplace segments",
             icon=":material/groups:",

@@ -65,6 +65,10 @@ class ExtractBatch:
     # cannot pass it.
     records_in_payload: int = field(kw_only=True)
     counted_by: str = field(kw_only=True)
+    # What a reader of the load should know about this batch beyond its counts (e.g. the
+    # window borders a Google Trends file was stitched at): name -> JSON-able value, shown as
+    # metadata of the raw asset's materialization.
+    notes: dict[str, object] = field(default_factory=dict, kw_only=True)
 
     @property
     def rows_in(self) -> int:

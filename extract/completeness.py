@@ -153,9 +153,16 @@ def profile_loaded(
 
 
 def find_problems(
-    previous: BatchProfile, current: BatchProfile, min_share: float, load: str = "snapshot"
+    previous: BatchProfile,
+    current: BatchProfile,
+    min_share: float,
+    load: str = "snapshot",
+    rolling_window: bool = False,
 ) -> list[str]:
-    """Why `current` looks incomplete next to `previous`; empty when it does not."""
+    """Why `current` looks incomplete next to `previous`; empty when it does not.
+
+    `rolling_window`: periods older than the batch's oldest dropped off the window's start
+    (ISO dates as text sort as dates), which is expected, not lost."""
     problems = []
     percent = f"{min_share * 100:g} %"
     if load == "incremental":
@@ -167,6 +174,8 @@ def find_problems(
     if current.series < min_share * previous.series:
         problems.append(f"series {previous.series:,} → {current.series:,} (fewer than {percent})")
     lost = previous.periods - current.periods
+    if rolling_window and current.periods:
+        lost = {period for period in lost if period >= min(current.periods)}
     if lost:
         problems.append(
             f"{len(lost):,} of {len(previous.periods):,} periods missing ({_some(lost)})"
@@ -197,7 +206,9 @@ def check_completeness(
     previous = profile_loaded(conn, contract, raw_schema, batch.mode, window)
     if previous is None:
         return GuardOutcome(None, current)
-    problems = find_problems(previous, current, policy.min_share, contract.load)
+    problems = find_problems(
+        previous, current, policy.min_share, contract.load, contract.rolling_window
+    )
     outcome = GuardOutcome(previous, current, tuple(problems), accepted=policy.accept)
     if problems and not policy.accept:
         raise IncompleteBatchError(_refusal(batch, previous, outcome, asset), outcome)

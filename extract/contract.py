@@ -30,6 +30,10 @@ class RawTableContract:
     # 'incremental': a batch covers a window of dates and replaces only that window (a week of
     # posts or articles).
     load: LoadKind = "snapshot"
+    # A snapshot of the latest stretch of time (a Google Trends export of the past five years):
+    # each new batch may start later than the last one, so periods older than the batch's
+    # oldest are expected to drop off. Periods missing inside its span still count as lost.
+    rolling_window: bool = False
 
     def __post_init__(self) -> None:
         names = {name for name, _ in self.columns}

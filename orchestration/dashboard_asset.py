@@ -20,6 +20,10 @@ DASHBOARD_TABLES = (
     (ML_SCHEMA, "segment_profiles"),
     (ML_SCHEMA, "segment_runs"),
     (ML_SCHEMA, "resource_recommendations"),  # the Find resources page
+    (ML_SCHEMA, "signal_relationships"),  # the Compare signals page
+    (ML_SCHEMA, "signal_lag_correlations"),
+    (ML_SCHEMA, "signal_anomalies"),
+    (MARTS_SCHEMA, "fct_suicide_rates"),  # the Global context page
 )
 DASHBOARD_URL = "http://localhost:8501"
 

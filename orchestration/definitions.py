@@ -14,6 +14,7 @@ from orchestration.reddit_assets import post_sentiment
 from orchestration.resources import build_resources
 from orchestration.schedules import weekly_job, weekly_schedule
 from orchestration.settings import load_settings
+from orchestration.signal_assets import signal_anomalies, signal_relationships
 from orchestration.survey_assets import resource_recommendations, survey_segments
 
 
@@ -29,6 +30,8 @@ def defs() -> dg.Definitions:
             post_sentiment,
             reddit_insights,
             signal_forecasts,
+            signal_relationships,
+            signal_anomalies,
             survey_segments,
             resource_recommendations,
             mindpulse_dashboard,

@@ -183,7 +183,15 @@ def _load_metadata(batch, loaded: LoadResult, landing: Landing, replay: str) -> 
         "previous_batch_id": guard.previous.batch_id if guard.previous else None,
         "previous_rows": guard.previous.rows if guard.previous else None,
         "guard_problems": dg.MetadataValue.json(list(guard.problems)),
+        **{name: _note_value(value) for name, value in batch.notes.items()},
     }
+
+
+def _note_value(value):
+    """A batch note as metadata: lists and mappings as JSON, numbers and text as they are."""
+    if isinstance(value, (dict, list, tuple)):
+        return dg.MetadataValue.json(list(value) if isinstance(value, tuple) else value)
+    return value
 
 
 def _accounting_result(key, accounting, batch: ExtractBatch, passed: bool, description=None):

@@ -14,6 +14,12 @@ from extract.batch import ExtractBatch
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.extract import batch_from_payload as rebuild_cdc_pulse
 from extract.cdc_pulse.records import RAW_CONTRACT as CDC_PULSE_CONTRACT
+from extract.google_trends import extract_google_trends
+from extract.google_trends.extract import batch_from_payload as rebuild_google_trends
+from extract.google_trends.records import RAW_CONTRACT as GOOGLE_TRENDS_CONTRACT
+from extract.news import extract_news
+from extract.news.extract import batch_from_payload as rebuild_news
+from extract.news.records import RAW_CONTRACT as NEWS_CONTRACT
 from extract.osmi_survey import extract_osmi_survey
 from extract.osmi_survey.extract import batch_from_payload as rebuild_osmi_survey
 from extract.osmi_survey.records import RAW_CONTRACT as OSMI_SURVEY_CONTRACT
@@ -24,6 +30,9 @@ from extract.reddit.live_source import RedditCredentials
 from extract.reddit.prepare import author_key, expire_loaded_bodies
 from extract.reddit.records import RAW_CONTRACT as REDDIT_CONTRACT
 from extract.replay import LATEST
+from extract.who_suicide import extract_who_suicide
+from extract.who_suicide.extract import batch_from_payload as rebuild_who_suicide
+from extract.who_suicide.records import RAW_CONTRACT as WHO_SUICIDE_CONTRACT
 from orchestration.extract_assets import build_raw_asset
 from orchestration.settings import RAW_SCHEMA, Settings
 
@@ -121,11 +130,82 @@ osmi_survey_responses = build_raw_asset(
 )
 OSMI_SURVEY_KEY = osmi_survey_responses.key
 
+
+def _extract_news(settings: Settings, newest: datetime | None) -> ExtractBatch:
+    return extract_news(
+        settings.source_mode(NEWS_CONTRACT.source),
+        file_path=settings.source_file(NEWS_CONTRACT.source),
+        sample_scale=settings.sample_scale,
+        api_key=settings.newsapi_key,
+        queries=settings.news_queries,
+        newest_loaded=newest,
+        sample_as_of=settings.sample_as_of,
+    )
+
+
+news_articles = build_raw_asset(
+    NEWS_CONTRACT,
+    _extract_news,
+    rebuild_news,
+    description=(
+        "News articles about mental health (MINDPULSE_NEWS_QUERIES). Mode per "
+        "MINDPULSE_SOURCES / MINDPULSE_NEWS_FILE: generated sample, live NewsAPI /v2/everything "
+        "(MINDPULSE_NEWSAPI_KEY; only articles newer than the newest loaded) or NewsAPI "
+        "response JSON files. Authors, descriptions and contents are dropped before landing."
+    ),
+)
+
+
+def _extract_google_trends(settings: Settings, newest: datetime | None) -> ExtractBatch:
+    return extract_google_trends(
+        settings.source_mode(GOOGLE_TRENDS_CONTRACT.source),
+        file_path=settings.source_file(GOOGLE_TRENDS_CONTRACT.source),
+        sample_scale=settings.sample_scale,
+        sample_as_of=settings.sample_as_of,
+    )
+
+
+google_trends_interest = build_raw_asset(
+    GOOGLE_TRENDS_CONTRACT,
+    _extract_google_trends,
+    rebuild_google_trends,
+    description=(
+        "Google Trends search interest per term, place and date. Mode per "
+        "MINDPULSE_TRENDS_FILE: raw Trends CSV exports or the plain CSV that libraries save "
+        "(a file or a folder), else a generated sample. '<1' is stored as 0.5 and flagged; "
+        "window borders of daily series fetched in pieces are detected, chain-linked and "
+        "listed in the load metadata."
+    ),
+)
+
+
+def _extract_who_suicide(settings: Settings, newest: datetime | None) -> ExtractBatch:
+    return extract_who_suicide(
+        settings.source_mode(WHO_SUICIDE_CONTRACT.source),
+        file_path=settings.source_file(WHO_SUICIDE_CONTRACT.source),
+        sample_scale=settings.sample_scale,
+    )
+
+
+who_suicide_statistics = build_raw_asset(
+    WHO_SUICIDE_CONTRACT,
+    _extract_who_suicide,
+    rebuild_who_suicide,
+    description=(
+        "WHO suicide statistics by country, year, sex and age band. Mode per "
+        "MINDPULSE_WHO_FILE: the WHO layout or the 'suicide rates overview 1985-2016' layout "
+        "(a file or a folder), else a generated sample. Blank counts stay null."
+    ),
+)
+
 # Source -> its raw asset; definitions.py registers them and `make replay` configures them.
 RAW_ASSETS: dict[str, dg.AssetsDefinition] = {
     CDC_PULSE_CONTRACT.source: cdc_pulse_indicators,
     REDDIT_CONTRACT.source: reddit_posts,
     OSMI_SURVEY_CONTRACT.source: osmi_survey_responses,
+    NEWS_CONTRACT.source: news_articles,
+    GOOGLE_TRENDS_CONTRACT.source: google_trends_interest,
+    WHO_SUICIDE_CONTRACT.source: who_suicide_statistics,
 }
 
 

@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Literal
 
 from ml_assets.gemini import DEFAULT_MAX_CALLS, DEFAULT_MODEL
+from orchestration.env_values import (
+    ConfigurationError,
+    count_from_env,
+    jobs_from_env,
+    path_from_env,
+    positive_int_from_env,
+    share_from_env,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -46,9 +54,16 @@ SOURCE_FILE_VARIABLES = {
     "cdc_pulse": "MINDPULSE_CDC_PULSE_FILE",
     "reddit": "MINDPULSE_REDDIT_FILE",
     "osmi_survey": "MINDPULSE_SURVEY_FILE",
+    "news": "MINDPULSE_NEWS_FILE",
+    "google_trends": "MINDPULSE_TRENDS_FILE",
+    "who_suicide": "MINDPULSE_WHO_FILE",
 }
 # Sources whose file variable may also name a folder or a glob of export files.
-MULTI_FILE_SOURCES = frozenset({"reddit", "osmi_survey"})
+MULTI_FILE_SOURCES = frozenset({"reddit", "osmi_survey", "news", "google_trends", "who_suicide"})
+
+DEFAULT_NEWS_QUERIES = ("mental health", "anxiety", "depression")
+# Cross-source lead/lag (ml_assets.relationships): weeks two series must share to be compared.
+DEFAULT_RELATIONSHIP_MIN_WEEKS = 26
 
 DEFAULT_REDDIT_SUBREDDITS = ("mentalhealth", "depression", "anxiety")
 DEFAULT_REDDIT_USER_AGENT = "MindPulse/0.1 (public-health trends; contact via repository)"
@@ -69,10 +84,6 @@ LLM_MODES = ("off", "gemini")
 
 Warehouse = Literal["duckdb", "snowflake"]
 SourceMode = Literal["sample", "live", "file"]
-
-
-class ConfigurationError(ValueError):
-    """A MindPulse environment variable has a value we cannot use."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,9 @@ class Settings:
     reddit_user_agent: str = DEFAULT_REDDIT_USER_AGENT
     reddit_author_key: str | None = field(default=None, repr=False)
     reddit_text_retention_days: int = DEFAULT_REDDIT_TEXT_RETENTION_DAYS
+    # News (extract.news): the NewsAPI key (live mode) and the queries it searches.
+    newsapi_key: str | None = field(default=None, repr=False)
+    news_queries: tuple[str, ...] = DEFAULT_NEWS_QUERIES
     snowflake: SnowflakeSettings | None = None
     dagster_home: Path = DEFAULT_DAGSTER_HOME
     # The one folder MindPulse writes to. Only the warehouse file may live elsewhere, when
@@ -127,6 +141,8 @@ class Settings:
     forecast_jobs: int | None = None
     # Respondents clustered exactly (MINDPULSE_SEGMENT_MAX_EXACT); see ml_assets.segments.
     segment_max_exact: int = DEFAULT_SEGMENT_MAX_EXACT
+    # Weeks two signals must share before their lead/lag is measured.
+    relationship_min_weeks: int = DEFAULT_RELATIONSHIP_MIN_WEEKS
 
     @property
     def landing_dir(self) -> Path:
@@ -161,70 +177,6 @@ class Settings:
 
     def accepts_shrink(self, source: str) -> bool:
         return source in self.accept_shrink
-
-
-def _path_from_env(env: Mapping[str, str], name: str, default: Path) -> Path:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        # dbt resolves paths against dbt_project/ and Dagster against the repository root;
-        # only an absolute path means the same file to both.
-        raise ConfigurationError(
-            f"{name} must be an absolute path, got {raw!r}. "
-            f'Use for example: export {name}="$PWD/{raw}"'
-        )
-    return path
-
-
-def _positive_int(raw: str) -> int | None:
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    return value if value > 0 else None
-
-
-def _positive_int_from_env(env: Mapping[str, str], name: str, default: int, unit: str) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    value = _positive_int(raw)
-    if value is None:
-        raise ConfigurationError(
-            f"{name}={raw!r} must be a positive whole number of {unit}, such as {default}."
-        )
-    return value
-
-
-def _jobs_from_env(env: Mapping[str, str], name: str) -> int | None:
-    """A number of worker processes, or None for `auto` (the default)."""
-    raw = env.get(name, "").strip().lower()
-    if raw in ("", "auto"):
-        return None
-    value = _positive_int(raw)
-    if value is None:
-        raise ConfigurationError(
-            f"{name}={raw!r} must be `auto` or a positive whole number of processes, such as 1."
-        )
-    return value
-
-
-def _count_from_env(env: Mapping[str, str], name: str, default: int, meaning: str) -> int:
-    """A whole number >= 0."""
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ConfigurationError(
-            f"{name}={raw!r} must be a whole number of 0 or more, such as {default} ({meaning})."
-        )
-    return value
 
 
 def _sample_as_of_from_env(env: Mapping[str, str], today: date) -> date | None:
@@ -267,29 +219,13 @@ def _llm_from_env(env: Mapping[str, str]) -> dict:
         "llm": mode,
         "gemini_api_key": key,
         "gemini_model": env.get("MINDPULSE_GEMINI_MODEL", "").strip() or DEFAULT_MODEL,
-        "llm_max_calls": _count_from_env(
+        "llm_max_calls": count_from_env(
             env,
             "MINDPULSE_LLM_MAX_CALLS",
             DEFAULT_MAX_CALLS,
             "new LLM calls per run; 0 uses cached answers only",
         ),
     }
-
-
-def _share_from_env(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.0 < value <= 1.0:
-        raise ConfigurationError(
-            f"{name}={raw!r} must be a share between 0 and 1, such as {default} "
-            f"(a new batch needs at least {default:.0%} of the previous batch's rows)."
-        )
-    return value
 
 
 def _sources_from_env(env: Mapping[str, str], name: str) -> frozenset[str]:
@@ -349,6 +285,21 @@ def _subreddits_from_env(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return names
 
 
+def _news_queries_from_env(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return DEFAULT_NEWS_QUERIES
+    queries = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    # NewsAPI refuses a q longer than 500 characters.
+    too_long = [q for q in queries if len(q) > 500]
+    if too_long or not queries:
+        raise ConfigurationError(
+            f"{name}={raw!r} must be a comma-separated list of search queries such as "
+            f"{','.join(DEFAULT_NEWS_QUERIES)}, each at most 500 characters."
+        )
+    return queries
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate every MindPulse variable; raise ConfigurationError with the fix."""
     env = os.environ if env is None else env
@@ -376,7 +327,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"MINDPULSE_SAMPLE_SCALE={raw_scale!r} must be a positive number such as 1 or 10."
         )
 
-    min_batch_share = _share_from_env(env, "MINDPULSE_MIN_BATCH_SHARE", DEFAULT_MIN_BATCH_SHARE)
+    min_batch_share = share_from_env(env, "MINDPULSE_MIN_BATCH_SHARE", DEFAULT_MIN_BATCH_SHARE)
     accept_shrink = _sources_from_env(env, "MINDPULSE_ACCEPT_SHRINK")
 
     source_files: dict[str, Path] = {}
@@ -397,13 +348,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             private_key_path=env.get("SNOWFLAKE_PRIVATE_KEY_PATH"),
         )
 
-    data_dir = _path_from_env(env, "MINDPULSE_DATA_DIR", DEFAULT_DATA_DIR)
+    data_dir = path_from_env(env, "MINDPULSE_DATA_DIR", DEFAULT_DATA_DIR)
     # dbt_project/profiles.yml derives the same default from the same two variables.
     default_duckdb_path = data_dir / "warehouse" / WAREHOUSE_FILE_NAME
 
     return Settings(
         warehouse=warehouse,  # type: ignore[arg-type]
-        duckdb_path=_path_from_env(env, "MINDPULSE_DUCKDB_PATH", default_duckdb_path),
+        duckdb_path=path_from_env(env, "MINDPULSE_DUCKDB_PATH", default_duckdb_path),
         default_source_mode=mode,  # type: ignore[arg-type]
         source_files=source_files,
         sample_scale=scale,
@@ -416,24 +367,29 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reddit_client_secret=env.get("REDDIT_CLIENT_SECRET", "").strip() or None,
         reddit_user_agent=env.get("REDDIT_USER_AGENT", "").strip() or DEFAULT_REDDIT_USER_AGENT,
         reddit_author_key=env.get("MINDPULSE_REDDIT_AUTHOR_KEY", "").strip() or None,
-        reddit_text_retention_days=_positive_int_from_env(
+        reddit_text_retention_days=positive_int_from_env(
             env,
             "MINDPULSE_REDDIT_TEXT_RETENTION_DAYS",
             DEFAULT_REDDIT_TEXT_RETENTION_DAYS,
             "days",
         ),
+        newsapi_key=env.get("MINDPULSE_NEWSAPI_KEY", "").strip() or None,
+        news_queries=_news_queries_from_env(env, "MINDPULSE_NEWS_QUERIES"),
         snowflake=snowflake,
-        dagster_home=_path_from_env(env, "DAGSTER_HOME", DEFAULT_DAGSTER_HOME),
+        dagster_home=path_from_env(env, "DAGSTER_HOME", DEFAULT_DAGSTER_HOME),
         data_dir=data_dir,
-        landing_retention_days=_positive_int_from_env(
+        landing_retention_days=positive_int_from_env(
             env, "MINDPULSE_LANDING_RETENTION_DAYS", DEFAULT_LANDING_RETENTION_DAYS, "days"
         ),
-        writer_wait_seconds=_positive_int_from_env(
+        writer_wait_seconds=positive_int_from_env(
             env, "MINDPULSE_WRITER_WAIT_SECONDS", DEFAULT_WRITER_WAIT_SECONDS, "seconds"
         ),
         **_llm_from_env(env),
-        forecast_jobs=_jobs_from_env(env, "MINDPULSE_FORECAST_JOBS"),
-        segment_max_exact=_positive_int_from_env(
+        forecast_jobs=jobs_from_env(env, "MINDPULSE_FORECAST_JOBS"),
+        segment_max_exact=positive_int_from_env(
             env, "MINDPULSE_SEGMENT_MAX_EXACT", DEFAULT_SEGMENT_MAX_EXACT, "respondents"
+        ),
+        relationship_min_weeks=positive_int_from_env(
+            env, "MINDPULSE_RELATIONSHIP_MIN_WEEKS", DEFAULT_RELATIONSHIP_MIN_WEEKS, "weeks"
         ),
     )

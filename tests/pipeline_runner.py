@@ -35,6 +35,7 @@ def summarize(result: dg.ExecuteInProcessResult, progress: str) -> dict:
                 "asset": evaluation.asset_key.to_user_string(),
                 "check": evaluation.check_name,
                 "passed": evaluation.passed,
+                "severity": evaluation.severity.value,
             }
             for evaluation in result.get_asset_check_evaluations()
         ],

@@ -25,7 +25,14 @@ from pathlib import Path
 
 from extract.cdc_pulse import generate_sample_csv
 from tests import preloaded
-from tests.real_data import CDC_EXPORT, OSMI_SURVEY_2014, REDDIT_SCRAPE
+from tests.real_data import (
+    CDC_EXPORT,
+    NEWSAPI_HEALTH,
+    OSMI_SURVEY_2014,
+    REDDIT_SCRAPE,
+    TRENDS_EXPORT,
+    WHO_SUICIDE,
+)
 from tests.workspace import RunSummary, Workspace
 
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
@@ -152,14 +159,21 @@ def _reddit(runs: PipelineRuns) -> FinishedRun:
     return FinishedRun(workspace, again, previous=later, facts={"posts_before": posts_before})
 
 
+# Source file variable -> the real export in ../shared it takes in the real run.
+REAL_EXPORTS = {
+    "MINDPULSE_REDDIT_FILE": REDDIT_SCRAPE,
+    "MINDPULSE_SURVEY_FILE": OSMI_SURVEY_2014,
+    "MINDPULSE_NEWS_FILE": NEWSAPI_HEALTH,
+    "MINDPULSE_TRENDS_FILE": TRENDS_EXPORT,
+    "MINDPULSE_WHO_FILE": WHO_SUICIDE,
+}
+
+
 def real_exports_env() -> dict[str, str]:
-    """File mode for the real exports in ../shared: the CDC export, and the Reddit scrape and
-    the OSMI survey when they are there (their tests skip without them)."""
+    """File mode for the real exports in ../shared: the CDC export, and every other source's
+    real file that is there (their tests skip without them)."""
     env = {"MINDPULSE_CDC_PULSE_FILE": str(CDC_EXPORT)}
-    if REDDIT_SCRAPE.is_file():
-        env["MINDPULSE_REDDIT_FILE"] = str(REDDIT_SCRAPE)
-    if OSMI_SURVEY_2014.is_file():
-        env["MINDPULSE_SURVEY_FILE"] = str(OSMI_SURVEY_2014)
+    env.update({name: str(path) for name, path in REAL_EXPORTS.items() if path.is_file()})
     return env
 
 

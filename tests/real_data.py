@@ -38,3 +38,6 @@ def require(path: Path) -> Path:
 
 REDDIT_SCRAPE = REAL_DATA_DIR / "reddit_r_mentalhealth_2023_2024" / "mental_health_posts.csv"
 OSMI_SURVEY_2014 = REAL_DATA_DIR / "osmi_tech_survey_2014" / "survey.csv"
+NEWSAPI_HEALTH = REAL_DATA_DIR / "news_newsapi_health_2023" / "health.json"
+TRENDS_EXPORT = REAL_DATA_DIR / "google_trends_states_2018_2023" / "multiTimeline.csv"
+WHO_SUICIDE = REAL_DATA_DIR / "who_suicide_statistics" / "who_suicide_statistics.csv"

@@ -42,16 +42,26 @@ class RunSummary:
 
     @property
     def failed_checks(self) -> list[str]:
+        """Checks that failed at severity ERROR: those that block what follows them."""
+        return self._checks_failed_at("ERROR")
+
+    @property
+    def warned_checks(self) -> list[str]:
+        """Checks that failed at severity WARN: reported, blocking nothing."""
+        return self._checks_failed_at("WARN")
+
+    def _checks_failed_at(self, severity: str) -> list[str]:
         return [
             f"{evaluation['asset']}:{evaluation['check']}"
             for evaluation in self.check_evaluations
-            if not evaluation["passed"]
+            if not evaluation["passed"] and evaluation.get("severity", "ERROR") == severity
         ]
 
     def describe(self) -> str:
         return (
             f"pipeline run {'succeeded' if self.success else 'FAILED'}; failed checks "
-            f"{self.failed_checks}; progress:\n{self.progress}\nlast output:\n{self.output[-6000:]}"
+            f"{self.failed_checks}; warned {self.warned_checks}; progress:\n{self.progress}\n"
+            f"last output:\n{self.output[-6000:]}"
         )
 
 

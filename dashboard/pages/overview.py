@@ -9,11 +9,12 @@ from dashboard.labels import INDICATOR_EXPLANATION, ordered_signals, signal_labe
 
 st.title("MindPulse")
 st.markdown(
-    "MindPulse is an open data platform that tracks mental-health trends in public data. "
-    "This first release follows the **CDC / Census Bureau Household Pulse Survey** "
-    "(April 2020 – September 2024): how many adults reported symptoms of anxiety or "
-    "depression, nationally and by group, with a forecast and an honest check of how good "
-    "that forecast is."
+    "MindPulse is an open data platform that tracks mental-health trends in public data: "
+    "the **CDC / Census Bureau Household Pulse Survey** (April 2020 – September 2024), "
+    "activity in mental-health communities on Reddit, news coverage, search interest, the "
+    "OSMI workplace survey and WHO suicide statistics. Each signal comes with a forecast and "
+    "an honest check of how good it is; the signals are compared with each other, never "
+    "read as causes."
 )
 
 latest = data.latest_national_values()
@@ -60,4 +61,23 @@ st.page_link(
     label="Community pulse — weekly activity, tone and themes of Reddit communities",
     icon=":material/forum:",
 )
-st.caption("More sources (news, search interest, workplace surveys) follow in later releases.")
+st.page_link(
+    "pages/compare_signals.py",
+    label="Compare signals — which signals move together, and which tend to move first",
+    icon=":material/compare_arrows:",
+)
+st.page_link(
+    "pages/global_context.py",
+    label="Global context — suicide rates by country and year (WHO)",
+    icon=":material/public:",
+)
+st.page_link(
+    "pages/workplace_segments.py",
+    label="Workplace segments — how employers support mental health (OSMI survey)",
+    icon=":material/groups:",
+)
+st.page_link(
+    "pages/find_resources.py",
+    label="Find resources — support that fits your workplace",
+    icon=":material/support:",
+)

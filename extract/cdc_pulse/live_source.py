@@ -3,7 +3,8 @@
 Pages through the dataset with ``$limit``/``$offset`` in a stable ``$order=:id``, sends the
 optional app token as ``X-App-Token`` (without one, Socrata throttles harder), and retries 429
 and 5xx answers and connection failures with exponential backoff, at most ``max_retries`` times,
-honouring a short ``Retry-After``. The sleep is injectable so tests do not wait.
+honouring a short ``Retry-After`` (``extract.http_fetch``, shared with the other live sources).
+The sleep is injectable so tests do not wait.
 
 SODA writes field names in snake_case, dates as ISO timestamps ('2020-04-23T00:00:00.000'),
 numbers often as strings, and omits fields whose value is null (gap rows carry no ``value``).
@@ -20,15 +21,12 @@ import requests
 
 from extract.batch import ExtractError
 from extract.cdc_pulse.records import RecordError, RecordFormat
+from extract.http_fetch import JsonApi, describe_request, get_json
 from extract.payload_counts import physical_lines
 
 SODA_URL = "https://data.cdc.gov/resource/8pt5-q6wp.json"
 PAGE_SIZE = 50_000  # SODA 2.1's largest page
-TIMEOUT = (10, 60)  # seconds: connect, read
 MAX_RETRIES = 3
-BACKOFF_BASE_SECONDS = 2.0  # waits 2, 4, 8 s
-MAX_RETRY_AFTER_SECONDS = 60.0  # a longer Retry-After is not worth blocking a run for
-_RETRY_STATUSES = frozenset({429} | set(range(500, 600)))
 _HINT = (
     "Check network access to data.cdc.gov (https://data.cdc.gov/d/8pt5-q6wp) and try again "
     "later; to run without the API use MINDPULSE_SOURCES=sample, or download the CSV export "
@@ -174,46 +172,14 @@ def _get_page(
     max_retries: int,
     sleep: Callable[[float], None],
 ) -> list:
-    where = f"{url} ({', '.join(f'{k}={v}' for k, v in params.items() if k != '$order')})"
-    failure = ""
-    for attempt in range(max_retries + 1):
-        delay = BACKOFF_BASE_SECONDS * 2**attempt
-        try:
-            response = session.get(url, params=params, headers=headers, timeout=TIMEOUT)
-        except (requests.ConnectionError, requests.Timeout) as error:
-            failure = f"{type(error).__name__}: {error}"
-        else:
-            if response.status_code == 200:
-                return _decode_page(response, where)
-            if response.status_code not in _RETRY_STATUSES:
-                raise _refused(response, where)
-            failure = f"HTTP {response.status_code} {response.reason}"
-            delay = _retry_after(response) or delay
-        if attempt < max_retries:
-            sleep(delay)
-    raise ExtractError(
-        f"The CDC API request {where} failed {max_retries + 1} times "
-        f"(last failure: {failure}). {_HINT}"
+    where = describe_request(url, params, leave_out=("$order",))
+    page = get_json(
+        session, url, params, headers, api=_API, max_retries=max_retries, sleep=sleep, where=where
     )
+    return _checked_page(page, where)
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    """The server's Retry-After in seconds when it is a small number, else None (use backoff)."""
-    try:
-        seconds = float(response.headers.get("Retry-After", ""))
-    except ValueError:
-        return None  # absent, or an HTTP date: fall back to our own backoff
-    return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
-
-
-def _decode_page(response: requests.Response, where: str) -> list:
-    try:
-        page = response.json()
-    except ValueError:
-        raise ExtractError(
-            f"The CDC API answered {where} with something that is not JSON "
-            f"(starts with {response.text[:80]!r}). {_HINT}"
-        ) from None
+def _checked_page(page: object, where: str) -> list:
     if isinstance(page, dict) and page.get("error"):
         raise ExtractError(f"The CDC API reported an error for {where}: {page.get('message')}.")
     if not isinstance(page, list):
@@ -236,3 +202,6 @@ def _refused(response: requests.Response, where: str) -> ExtractError:
         f"The CDC API refused {where}: HTTP {status} {response.reason} "
         f"({response.text[:200]!r}). {fix}"
     )
+
+
+_API = JsonApi(name="The CDC API", hint=_HINT, refused=_refused)

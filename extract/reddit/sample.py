@@ -46,23 +46,19 @@ from extract.reddit.sample_text import (
     THEME_NAMES,
     THEMES,
 )
-from extract.reddit.validation import epoch_seconds, now_naive
+from extract.reddit.validation import epoch_seconds
+from extract.sample_weeks import attention_led, sample_weeks
 
-WEEKS = 104
 SEED = 20_260_101
 # Expected posts per week at scale 1, before trend and seasons (about 10,000 in 104 weeks).
 WEEKLY_POSTS = {"mentalhealth": 34.0, "depression": 29.0, "Anxiety": 19.0}
+# r/mentalhealth's volume follows the samples' shared attention shocks two weeks late
+# (extract.sample_weeks): the lead/lag that cross-source analysis must find.
+ATTENTION_EFFECT = 0.25
 ANXIETY_SHIFT = date(2025, 9, 1)
 THERAPY_SHIFT = date(2025, 3, 3)
 _EPOCH = date(2020, 1, 6).toordinal()  # ids count weeks from here
 _BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
-
-
-def sample_weeks(now: datetime | None = None) -> list[date]:
-    """Mondays of the WEEKS complete weeks before the week of `now` (UTC)."""
-    today = now_naive(now).date()
-    this_monday = today - timedelta(days=today.weekday())
-    return [this_monday - timedelta(weeks=k) for k in range(WEEKS, 0, -1)]
 
 
 def generate_sample(
@@ -120,6 +116,8 @@ def expected_posts(monday: date, subreddit: str) -> float:
         level *= 1.33
     if week >= 51 or week == 1:
         level *= 1.15  # the holidays
+    if subreddit == "mentalhealth":
+        level *= max(0.2, 1 + ATTENTION_EFFECT * attention_led(monday))
     return float(level)
 
 

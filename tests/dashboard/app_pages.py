@@ -9,10 +9,20 @@ from tests.dashboard.dashboard_fixtures import APP_PATH
 OVERVIEW = None  # the default page
 TRENDS = "pages/survey_trends.py"
 PULSE = "pages/community_pulse.py"
+COMPARE = "pages/compare_signals.py"
+GLOBAL = "pages/global_context.py"
 SEGMENTS = "pages/workplace_segments.py"
 RESOURCES = "pages/find_resources.py"
-PAGES = [OVERVIEW, TRENDS, PULSE, SEGMENTS, RESOURCES]
-PAGE_IDS = ["overview", "survey-trends", "community-pulse", "workplace-segments", "find-resources"]
+PAGES = [OVERVIEW, TRENDS, PULSE, COMPARE, GLOBAL, SEGMENTS, RESOURCES]
+PAGE_IDS = [
+    "overview",
+    "survey-trends",
+    "community-pulse",
+    "compare-signals",
+    "global-context",
+    "workplace-segments",
+    "find-resources",
+]
 # Pages without a chart until the reader asks: Find resources shows a form first.
 PAGES_WITHOUT_CHART = {RESOURCES}
 NATIONAL = ("national", "United States")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ml_assets.insight_tables import REDDIT_INSIGHT_COLUMNS, REDDIT_INSIGHTS
 from ml_assets.ml_tables import ML_TABLES
-from tests.dashboard import reddit_fixtures, survey_fixtures
+from tests.dashboard import reddit_fixtures, relation_fixtures, survey_fixtures
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
@@ -246,13 +246,15 @@ def build_warehouse(
     *,
     reddit: bool = True,
     survey: bool = True,
+    context: bool = True,
 ) -> None:
     """Write a warehouse with the dashboard's contract tables to ``path`` (replaced if present).
 
     ``then`` is SQL run afterwards, to make an older or broken layout, or other contents.
     ``reddit=False`` leaves every table without Reddit rows (ml.reddit_insights empty): a
     warehouse built without the Reddit source. ``survey=False`` leaves out the OSMI survey
-    tables (tests/dashboard/survey_fixtures.py).
+    tables (tests/dashboard/survey_fixtures.py); ``context=False`` the Compare signals and Global
+    context tables (tests/dashboard/relation_fixtures.py).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -283,6 +285,8 @@ def build_warehouse(
         con.close()
     if survey:
         survey_fixtures.write_survey_tables(path)
+    if context:
+        relation_fixtures.write_context_tables(path)
     if then:
         with duckdb.connect(str(path)) as con:
             con.execute(then)

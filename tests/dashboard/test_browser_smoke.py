@@ -71,6 +71,26 @@ def test_dashboard_in_chromium(warehouse: Warehouse, tmp_path: Path) -> None:
         screenshot(page, "dashboard_community_pulse.png")
         page.set_viewport_size(VIEWPORT)
 
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Compare signals").click()
+        page.get_by_text("Strongest relationships between sources").wait_for(timeout=60_000)
+        wait_for_plotly(page)
+        page.get_by_text("988 Suicide & Crisis Lifeline").wait_for(timeout=60_000)
+        assert page.get_by_text("Correlation is not causation.").count() == 1
+        assert_no_streamlit_exception(page)
+        assert page.url.endswith("/compare-signals")
+        screenshot(page, "dashboard_compare_signals.png")
+        page.set_viewport_size(VIEWPORT)
+
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Global context").click()
+        page.get_by_text("By age band and sex").wait_for(timeout=60_000)
+        wait_for_plotly(page)
+        page.get_by_text("988 Suicide & Crisis Lifeline").wait_for(timeout=60_000)
+        assert page.get_by_text("WHO mortality database", exact=False).count() >= 1
+        assert_no_streamlit_exception(page)
+        assert page.url.endswith("/global-context")
+        screenshot(page, "dashboard_global_context.png")
+        page.set_viewport_size(VIEWPORT)
+
         nav = page.locator('[data-testid="stSidebarNav"] a', has_text="Workplace segments")
         nav.click()
         page.get_by_text("How stable and how clear are these groups?").wait_for(timeout=60_000)

@@ -11,20 +11,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbt.dbt_harness import BuiltWarehouse, execute, load_osmi_fixture, load_raw, run_dbt
+from tests.dbt.dbt_harness import (
+    BuiltWarehouse,
+    execute,
+    load_cross_source_samples,
+    load_osmi_fixture,
+    load_raw,
+    run_dbt,
+)
 from tests.reddit_fixture import load_fixture
 
 
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     """Sample data loaded through the extract API, both batches of the Reddit fixture with
-    their sentiment (tests/reddit_fixture.py) and both OSMI fixture files
-    (tests/osmi_fixture.py), then `dbt build` once for the session."""
+    their sentiment (tests/reddit_fixture.py), both OSMI fixture files
+    (tests/osmi_fixture.py) and the news, search-interest and WHO samples, then `dbt build`
+    once for the session."""
     root = tmp_path_factory.mktemp("dbt_sample")
     path = root / "warehouse" / "mindpulse.duckdb"
     load_raw(path, root / "landing", "sample")
     load_fixture(path)
     load_osmi_fixture(path, root)
+    load_cross_source_samples(path, root)
     build = run_dbt(["build"], duckdb_path=path, work_dir=root)
     execute(path, "checkpoint")  # everything in the main file before it is copied
     pristine = root / "pristine" / "mindpulse.duckdb"

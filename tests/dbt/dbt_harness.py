@@ -13,15 +13,22 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from extract.cdc_pulse import extract_cdc_pulse
 from extract.cdc_pulse.records import RAW_CONTRACT
+from extract.google_trends import extract_google_trends
+from extract.google_trends.records import RAW_CONTRACT as TRENDS_CONTRACT
+from extract.news import extract_news
+from extract.news.records import RAW_CONTRACT as NEWS_CONTRACT
 from extract.osmi_survey import extract_osmi_survey
 from extract.osmi_survey.records import RAW_CONTRACT as OSMI_CONTRACT
 from extract.raw_load import load_batch
+from extract.who_suicide import extract_who_suicide
+from extract.who_suicide.records import RAW_CONTRACT as WHO_CONTRACT
 from tests import osmi_fixture, preloaded
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +40,8 @@ DATA_TESTS_ONLY = ("--exclude-resource-type", "unit_test")
 SIGNALS_LINEAGE = ("--select", "+fct_signals", *DATA_TESTS_ONLY)
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DBT_TIMEOUT_SECONDS = 300
+# The day the weekly samples (news, search interest) pretend it is: the same weeks every day.
+SAMPLE_AS_OF = date(2026, 6, 1)
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,22 @@ def load_osmi_fixture(duckdb_path: Path, work_dir: Path):
     conn = duckdb.connect(str(duckdb_path))
     try:
         return load_batch(conn, batch, work_dir / "landing" / "osmi.jsonl", OSMI_CONTRACT)
+    finally:
+        conn.close()
+
+
+def load_cross_source_samples(duckdb_path: Path, work_dir: Path) -> None:
+    """Load the news, search-interest and WHO samples into raw.*, as the pipeline does."""
+    batches = (
+        (extract_news("sample", sample_as_of=SAMPLE_AS_OF), NEWS_CONTRACT),
+        (extract_google_trends("sample", sample_as_of=SAMPLE_AS_OF), TRENDS_CONTRACT),
+        (extract_who_suicide("sample"), WHO_CONTRACT),
+    )
+    conn = duckdb.connect(str(duckdb_path))
+    try:
+        for batch, contract in batches:
+            landing = work_dir / "landing" / f"{batch.batch_id}{batch.payload_suffix}"
+            load_batch(conn, batch, landing, contract)
     finally:
         conn.close()
 

@@ -29,11 +29,17 @@ from snowflake.connector import connect as snowflake_connect
 from extract.batch import ExtractBatch
 from extract.cdc_pulse import RAW_TABLE
 from extract.cdc_pulse.records import RAW_COLUMNS
+from extract.google_trends.records import RAW_COLUMNS as TRENDS_COLUMNS
+from extract.google_trends.records import RAW_TABLE as TRENDS_TABLE
+from extract.news.records import RAW_COLUMNS as NEWS_COLUMNS
+from extract.news.records import RAW_TABLE as NEWS_TABLE
 from extract.osmi_survey.records import RAW_COLUMNS as OSMI_COLUMNS
 from extract.osmi_survey.records import RAW_TABLE as OSMI_TABLE
 from extract.raw_load import LOAD_COLUMNS
 from extract.reddit.records import RAW_COLUMNS as REDDIT_COLUMNS
 from extract.reddit.records import RAW_TABLE as REDDIT_TABLE
+from extract.who_suicide.records import RAW_COLUMNS as WHO_COLUMNS
+from extract.who_suicide.records import RAW_TABLE as WHO_TABLE
 from ml_assets.ml_tables import POST_SENTIMENT, POST_SENTIMENT_COLUMNS
 from tests.dbt.dbt_harness import DbtRun, run_dbt
 
@@ -106,8 +112,9 @@ def run_dbt_snowflake(args: list[str], *, profiles_dir: Path, work_dir: Path) ->
 
 
 def create_raw_layer(conn: SnowflakeConnection) -> None:
-    """Create database MINDPULSE with empty RAW.CDC_PULSE_INDICATORS, RAW.REDDIT_POSTS,
-    RAW.OSMI_SURVEY_RESPONSES and ML.POST_SENTIMENT (the tables dbt reads), and no other schema.
+    """Create database MINDPULSE with an empty table of every source in RAW (CDC, Reddit, OSMI,
+    news, search interest, WHO) and ML.POST_SENTIMENT (the tables dbt reads), and no other
+    schema.
 
     Columns and types are the contracts of extract/ and ml_assets/ (VARCHAR, INTEGER, DATE,
     DOUBLE, TIMESTAMP are Snowflake types too). raw.quarantine and raw.load_batches are left
@@ -117,6 +124,9 @@ def create_raw_layer(conn: SnowflakeConnection) -> None:
         f"{RAW}.{RAW_TABLE}": RAW_COLUMNS + LOAD_COLUMNS,
         f"{RAW}.{REDDIT_TABLE}": REDDIT_COLUMNS + LOAD_COLUMNS,
         f"{RAW}.{OSMI_TABLE}": OSMI_COLUMNS + LOAD_COLUMNS,
+        f"{RAW}.{NEWS_TABLE}": NEWS_COLUMNS + LOAD_COLUMNS,
+        f"{RAW}.{TRENDS_TABLE}": TRENDS_COLUMNS + LOAD_COLUMNS,
+        f"{RAW}.{WHO_TABLE}": WHO_COLUMNS + LOAD_COLUMNS,
         f"{ML}.{POST_SENTIMENT}": tuple(POST_SENTIMENT_COLUMNS.items()),
     }
     with conn.cursor() as cursor:
@@ -150,6 +160,16 @@ def load_raw_rows(
     if sorted(frame.columns) != sorted(expected):
         raise AssertionError(f"Batch columns {list(frame.columns)} differ from {expected}.")
     return copy_into(conn, frame, f"{RAW}.{RAW_TABLE}", stage_dir / f"{batch.batch_id}.parquet")
+
+
+def copy_batch(
+    conn: SnowflakeConnection, batch: ExtractBatch, table: str, loaded_at: datetime, stage_dir: Path
+) -> int:
+    """Bulk-load a batch's rows with its load columns into RAW.<table> (copy_into)."""
+    frame = batch.rows.assign(
+        _batch_id=batch.batch_id, _loaded_at=loaded_at, _source_mode=batch.mode
+    )
+    return copy_into(conn, frame, f"{RAW}.{table.upper()}", stage_dir / f"{table}.parquet")
 
 
 def copy_into(

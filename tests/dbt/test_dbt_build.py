@@ -19,6 +19,7 @@ SEEDS = {
     "seed.mindpulse.osmi_gender_answers",
     "seed.mindpulse.osmi_country_names",
     "seed.mindpulse.resource_catalog",
+    "seed.mindpulse.news_outlet_types",
 }
 MODELS = {
     "model.mindpulse.stg_cdc__pulse_indicators",
@@ -28,6 +29,10 @@ MODELS = {
     "model.mindpulse.fct_signals",
     "model.mindpulse.stg_osmi__survey_responses",
     "model.mindpulse.dim_survey_respondents",
+    "model.mindpulse.stg_news__articles",
+    "model.mindpulse.stg_google_trends__interest",
+    "model.mindpulse.stg_who__suicide_statistics",
+    "model.mindpulse.fct_suicide_rates",
 }
 UNIT_TESTS = {
     "unit_test.mindpulse.stg_cdc__pulse_indicators"
@@ -38,6 +43,8 @@ UNIT_TESTS = {
     "unit_test.mindpulse.fct_reddit_posts.test_fct_reddit_posts_takes_only_newer_loads",
     "unit_test.mindpulse.fct_signals.test_fct_signals_cadence_and_suppression",
     "unit_test.mindpulse.fct_signals.test_fct_signals_reddit_weekly_signals",
+    "unit_test.mindpulse.fct_signals.test_fct_signals_news_and_search_interest",
+    "unit_test.mindpulse.fct_suicide_rates.test_fct_suicide_rates_blank_is_not_zero",
 }
 
 FCT_SIGNALS_COLUMNS = [
@@ -74,7 +81,7 @@ def test_row_counts_follow_the_sample(green_sample_warehouse: BuiltWarehouse):
     path = green_sample_warehouse.path
     staged = SAMPLE_SERIES * SAMPLE_PERIODS
     assert count(path, "raw.cdc_pulse_indicators") == staged + SAMPLE_GAP_ROWS
-    assert count(path, "raw.quarantine") == SAMPLE_QUARANTINED
+    assert count(path, "raw.quarantine", "source = 'cdc_pulse'") == SAMPLE_QUARANTINED
     assert count(path, "staging.stg_cdc__pulse_indicators") == staged
     assert count(path, "staging.stg_cdc__pulse_indicators", "is_suppressed") == SAMPLE_SUPPRESSED
     assert count(path, "marts.fct_signals", "source = 'cdc_pulse'") == staged - SAMPLE_SUPPRESSED
@@ -113,6 +120,9 @@ def test_schemas_are_exactly_raw_staging_marts(green_sample_warehouse: BuiltWare
         ("raw", "load_batches", "BASE TABLE"),
         ("raw", "reddit_posts", "BASE TABLE"),
         ("raw", "osmi_survey_responses", "BASE TABLE"),
+        ("raw", "news_articles", "BASE TABLE"),
+        ("raw", "google_trends_interest", "BASE TABLE"),
+        ("raw", "who_suicide_statistics", "BASE TABLE"),
         ("ml", "post_sentiment", "BASE TABLE"),
         ("staging", "stg_cdc__pulse_indicators", "VIEW"),
         ("staging", "stg_reddit__posts", "VIEW"),
@@ -125,6 +135,11 @@ def test_schemas_are_exactly_raw_staging_marts(green_sample_warehouse: BuiltWare
         ("marts", "dim_survey_respondents", "BASE TABLE"),
         ("marts", "fct_reddit_posts", "BASE TABLE"),
         ("marts", "fct_signals", "BASE TABLE"),
+        ("staging", "news_outlet_types", "BASE TABLE"),
+        ("staging", "stg_news__articles", "VIEW"),
+        ("staging", "stg_google_trends__interest", "VIEW"),
+        ("staging", "stg_who__suicide_statistics", "VIEW"),
+        ("marts", "fct_suicide_rates", "BASE TABLE"),
     }
 
 

@@ -60,6 +60,14 @@ def test_parse_needs_no_settings_and_uses_plain_schema_names(duckdb_manifest):
         "resource_catalog": '"mindpulse"."staging"."resource_catalog"',
         "stg_osmi__survey_responses": '"mindpulse"."staging"."stg_osmi__survey_responses"',
         "dim_survey_respondents": '"mindpulse"."marts"."dim_survey_respondents"',
+        "news_articles": '"mindpulse"."raw"."news_articles"',
+        "news_outlet_types": '"mindpulse"."staging"."news_outlet_types"',
+        "stg_news__articles": '"mindpulse"."staging"."stg_news__articles"',
+        "google_trends_interest": '"mindpulse"."raw"."google_trends_interest"',
+        "stg_google_trends__interest": '"mindpulse"."staging"."stg_google_trends__interest"',
+        "who_suicide_statistics": '"mindpulse"."raw"."who_suicide_statistics"',
+        "stg_who__suicide_statistics": '"mindpulse"."staging"."stg_who__suicide_statistics"',
+        "fct_suicide_rates": '"mindpulse"."marts"."fct_suicide_rates"',
     }
 
 
@@ -102,6 +110,14 @@ def test_snowflake_target_gets_the_same_schema_names(snowflake_compiled):
         "resource_catalog": "MINDPULSE.staging.resource_catalog",
         "stg_osmi__survey_responses": "MINDPULSE.staging.stg_osmi__survey_responses",
         "dim_survey_respondents": "MINDPULSE.marts.dim_survey_respondents",
+        "news_articles": "MINDPULSE.raw.news_articles",
+        "news_outlet_types": "MINDPULSE.staging.news_outlet_types",
+        "stg_news__articles": "MINDPULSE.staging.stg_news__articles",
+        "google_trends_interest": "MINDPULSE.raw.google_trends_interest",
+        "stg_google_trends__interest": "MINDPULSE.staging.stg_google_trends__interest",
+        "who_suicide_statistics": "MINDPULSE.raw.who_suicide_statistics",
+        "stg_who__suicide_statistics": "MINDPULSE.staging.stg_who__suicide_statistics",
+        "fct_suicide_rates": "MINDPULSE.marts.fct_suicide_rates",
     }
 
 
@@ -149,6 +165,9 @@ def test_sources_map_to_the_asset_keys_of_the_tables_they_read(duckdb_manifest):
         ("raw", "load_batches"),
         ("raw", "reddit_posts"),
         ("raw", "osmi_survey_responses"),
+        ("raw", "news_articles"),
+        ("raw", "google_trends_interest"),
+        ("raw", "who_suicide_statistics"),
         ("ml", "post_sentiment"),
     }
 
@@ -172,7 +191,7 @@ def test_reddit_posts_are_fresh_within_30_days_in_live_mode_only(duckdb_manifest
 
 
 def test_mart_contracts_are_enforced(duckdb_manifest):
-    for name in ("fct_signals", "fct_reddit_posts"):
+    for name in ("fct_signals", "fct_reddit_posts", "fct_suicide_rates"):
         node = duckdb_manifest["nodes"][f"model.mindpulse.{name}"]
         assert node["config"]["contract"]["enforced"] is True
         assert all(column["data_type"] for column in node["columns"].values())

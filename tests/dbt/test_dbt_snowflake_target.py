@@ -39,9 +39,16 @@ from snowflake.connector import SnowflakeConnection
 
 from extract.batch import ExtractBatch, utc_now_naive
 from extract.cdc_pulse import extract_cdc_pulse
+from extract.google_trends import extract_google_trends
+from extract.google_trends.records import RAW_TABLE as TRENDS_TABLE
+from extract.news import extract_news
+from extract.news.records import RAW_TABLE as NEWS_TABLE
 from extract.osmi_survey import extract_osmi_survey
+from extract.osmi_survey.records import RAW_TABLE as OSMI_TABLE
+from extract.who_suicide import extract_who_suicide
+from extract.who_suicide.records import RAW_TABLE as WHO_TABLE
 from tests.dbt import fakesnow_harness as fs
-from tests.dbt.dbt_harness import SIGNALS_LINEAGE, BuiltWarehouse, DbtRun, query
+from tests.dbt.dbt_harness import SAMPLE_AS_OF, SIGNALS_LINEAGE, BuiltWarehouse, DbtRun, query
 from tests.osmi_fixture import write_fixture
 from tests.reddit_fixture import BATCH_2, fixture_rows, sentiment_frame
 
@@ -112,14 +119,14 @@ def snowflake_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snowfl
             sentiment = sentiment_frame(sorted(set(posts["post_id"])))
             fs.copy_into(conn, sentiment, f"{fs.ML}.POST_SENTIMENT", root / "stage" / "ml.parquet")
             survey = extract_osmi_survey("file", file_path=write_fixture(root / "osmi"))
-            fs.copy_into(
-                conn,
-                survey.rows.assign(
-                    _batch_id=survey.batch_id, _loaded_at=utc_now_naive(), _source_mode="file"
-                ),
-                f"{fs.RAW}.OSMI_SURVEY_RESPONSES",
-                root / "stage" / "osmi.parquet",
-            )
+            fs.copy_batch(conn, survey, OSMI_TABLE, utc_now_naive(), root / "stage")
+            # The same news, search-interest and WHO samples as the DuckDB build's.
+            for batch_of_source, table in (
+                (extract_news("sample", sample_as_of=SAMPLE_AS_OF), NEWS_TABLE),
+                (extract_google_trends("sample", sample_as_of=SAMPLE_AS_OF), TRENDS_TABLE),
+                (extract_who_suicide("sample"), WHO_TABLE),
+            ):
+                fs.copy_batch(conn, batch_of_source, table, utc_now_naive(), root / "stage")
             profiles_dir = root / "profiles"
             fs.write_profile(profiles_dir, server)
             build = fs.run_dbt_snowflake(
@@ -144,11 +151,11 @@ def test_dbt_build_is_green_in_snowflake_dialect(
     assert build.statuses("model.") == dict.fromkeys(
         green_sample_warehouse.build.statuses("model."), "success"
     )
-    assert len(build.statuses("model.")) == 7
+    assert len(build.statuses("model.")) == 11
     assert build.statuses("seed.") == dict.fromkeys(
         green_sample_warehouse.build.statuses("seed."), "success"
     )
-    assert len(build.statuses("seed.")) == 4
+    assert len(build.statuses("seed.")) == 5
     # Every data test of the DuckDB build ran here too, and passed.
     data_tests = build.statuses("test.")
     assert set(data_tests) == set(green_sample_warehouse.build.statuses("test."))
@@ -183,6 +190,11 @@ def test_layers_keep_their_schema_names(green_snowflake_build: SnowflakeBuild):
         ("STAGING", "RESOURCE_CATALOG", "TABLE"),
         ("STAGING", "STG_OSMI__SURVEY_RESPONSES", "VIEW"),
         ("MARTS", "DIM_SURVEY_RESPONDENTS", "TABLE"),
+        ("STAGING", "NEWS_OUTLET_TYPES", "TABLE"),
+        ("STAGING", "STG_NEWS__ARTICLES", "VIEW"),
+        ("STAGING", "STG_GOOGLE_TRENDS__INTEREST", "VIEW"),
+        ("STAGING", "STG_WHO__SUICIDE_STATISTICS", "VIEW"),
+        ("MARTS", "FCT_SUICIDE_RATES", "TABLE"),
     }
 
 
@@ -192,17 +204,34 @@ def test_fct_signals_holds_the_sample_as_duckdb_builds_it(
     conn = green_snowflake_build.conn
     rows = green_snowflake_build.batch.rows
     collected_with_value = int(((rows["phase"] != "-1") & rows["value"].notna()).sum())
-    assert fs.query(
-        conn, f"select source, count(*) from {FCT_SIGNALS} group by source order by source"
-    ) == [("cdc_pulse", collected_with_value), ("reddit", 33)]
+    by_source = "select source, count(*) from {} group by source order by source"
+    counts = dict(fs.query(conn, by_source.format(FCT_SIGNALS)))
+    assert counts["cdc_pulse"] == collected_with_value and counts["reddit"] == 33
+    assert counts["news"] > 0 and counts["google_trends"] > 0
 
     in_snowflake = fs.query(conn, FCT_SIGNALS_ROWS.format(FCT_SIGNALS))
     in_duckdb = query(green_sample_warehouse.path, FCT_SIGNALS_ROWS.format("marts.fct_signals"))
-    assert len(in_snowflake) == collected_with_value + 33
+    assert len(in_snowflake) == sum(counts.values())
     assert in_snowflake == in_duckdb
 
     described = fs.query(conn, f"describe table {FCT_SIGNALS}")
     assert [(row[0], row[1]) for row in described] == FCT_SIGNALS_TYPES
+
+
+def test_fct_suicide_rates_hold_the_sample_as_duckdb_builds_them(
+    green_snowflake_build: SnowflakeBuild, green_sample_warehouse: BuiltWarehouse
+):
+    rates = (
+        "select country, year, sex, age_band, suicides, population, round(rate_per_100k, 9) "
+        "from {} order by 1, 2, 3, 4"
+    )
+    in_snowflake = fs.query(
+        green_snowflake_build.conn, rates.format(f"{fs.DATABASE}.MARTS.FCT_SUICIDE_RATES")
+    )
+    in_duckdb = query(green_sample_warehouse.path, rates.format("marts.fct_suicide_rates"))
+    assert in_snowflake == in_duckdb
+    # Blank counts stayed blank in both dialects.
+    assert any(row[4] is None and row[6] is None for row in in_snowflake)
 
 
 def test_value_above_100_fails_the_build_and_keeps_the_mart(green_snowflake_build: SnowflakeBuild):
@@ -231,7 +260,7 @@ def test_unit_tests_fail_only_for_the_known_fakesnow_limitation(
     # When this fails because unit tests pass, fakesnow can run them: drop WITHOUT_UNIT_TESTS.
     run = green_snowflake_build.dbt("test", "--select", "test_type:unit")
     unit_tests = run.statuses("unit_test.")
-    assert len(unit_tests) == 7 and set(unit_tests.values()) == {"error"}, run.describe()
+    assert len(unit_tests) == 9 and set(unit_tests.values()) == {"error"}, run.describe()
     for key in unit_tests:
         assert FAKESNOW_TEMP_TABLE_ERROR in run.results[key]["message"], run.describe()
 
@@ -271,4 +300,5 @@ def test_a_new_week_is_added_incrementally_in_snowflake_dialect(
         "FCT_REDDIT_POSTS",
         "FCT_SIGNALS",
         "DIM_SURVEY_RESPONDENTS",
+        "FCT_SUICIDE_RATES",
     }

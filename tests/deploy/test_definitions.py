@@ -101,6 +101,11 @@ def test_the_weekly_job_runs_dbt_in_two_steps_around_the_sentiment():
             "staging/resource_catalog",
             "staging/stg_osmi__survey_responses",
             "marts/dim_survey_respondents",
+            "staging/news_outlet_types",
+            "staging/stg_news__articles",
+            "staging/stg_google_trends__interest",
+            "staging/stg_who__suicide_statistics",
+            "marts/fct_suicide_rates",
         },
         "mindpulse_dbt_after_ml": {"staging/stg_ml__post_sentiment", "marts/fct_signals"},
     }

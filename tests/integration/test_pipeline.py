@@ -65,6 +65,9 @@ def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline
             "raw__cdc_pulse_indicators",
             "raw__osmi_survey_responses",
             "raw__reddit_posts",
+            "raw__news_articles",
+            "raw__google_trends_interest",
+            "raw__who_suicide_statistics",
             "mindpulse_dbt",
             "ml__post_sentiment",
             "ml__resource_recommendations",
@@ -72,6 +75,8 @@ def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline
             "mindpulse_dbt_after_ml",
             "ml__reddit_insights",
             "signal_forecasts",
+            "signal_relationships",
+            "ml__signal_anomalies",
             "dashboard__mindpulse_dashboard",
         ]
     ), lines
@@ -125,7 +130,7 @@ def test_tables_hold_the_sample_data(sample_build):
     steps = dict(
         workspace.query("select source, max(horizon_periods) from ml.forecast_metrics group by 1")
     )
-    assert steps == {"cdc_pulse": 4, "reddit": 13}
+    assert steps == {"cdc_pulse": 4, "reddit": 13, "news": 13, "google_trends": 13}
     future = workspace.count("ml.forecasts where is_forecast")
     assert future == workspace.query("select sum(horizon_periods) from ml.forecast_metrics")[0][0]
 

@@ -18,6 +18,18 @@ post_sentiment as (
 
 ),
 
+news_articles as (
+
+    select * from {{ ref('stg_news__articles') }}
+
+),
+
+trends_interest as (
+
+    select * from {{ ref('stg_google_trends__interest') }}
+
+),
+
 cdc_pulse_spacing as (
 
     -- Days from the previous and to the next period start of the same series. Suppressed
@@ -216,11 +228,182 @@ reddit_signals as (
 
 ),
 
+news_newest_load as (
+
+    select max(loaded_at) as loaded_at from news_articles
+
+),
+
+news_complete_articles as (
+
+    -- Only weeks that had ended when the newest batch was loaded: a live fetch in the middle
+    -- of a week would make that week look quiet. A file of past articles is complete.
+    select news_articles.*
+    from news_articles
+    cross join news_newest_load
+    where
+        {{ dbt.dateadd('day', 7, 'news_articles.published_week') }}
+        <= cast(news_newest_load.loaded_at as date)
+
+),
+
+news_grouped as (
+
+    select
+        'all' as group_type,
+        'all outlets' as group_value,
+        published_week
+    from news_complete_articles
+    union all
+    select
+        'outlet_type' as group_type,
+        outlet_type as group_value,
+        published_week
+    from news_complete_articles
+
+),
+
+news_weekly as (
+
+    select
+        group_type,
+        group_value,
+        published_week,
+        count(*) as articles
+    from news_grouped
+    group by 1, 2, 3
+
+),
+
+news_weeks as (
+
+    select distinct published_week from news_complete_articles
+
+),
+
+news_group_weeks as (
+
+    -- Every week since a group's first article: a week without one counts 0 articles.
+    select
+        news_groups.group_type,
+        news_groups.group_value,
+        news_weeks.published_week
+    from (
+        select
+            group_type,
+            group_value,
+            min(published_week) as first_week
+        from news_weekly
+        group by 1, 2
+    ) as news_groups
+    inner join news_weeks
+        on news_groups.first_week <= news_weeks.published_week
+
+),
+
+news_signals as (
+
+    select
+        'articles_per_week' as signal,
+        'news' as source,
+        'weekly' as cadence,
+        news_group_weeks.group_type,
+        news_group_weeks.group_value,
+        news_group_weeks.published_week as period_start,
+        {{ dbt.dateadd('day', 6, 'news_group_weeks.published_week') }} as period_end,
+        cast(coalesce(news_weekly.articles, 0) as double) as value,
+        cast(null as double) as ci_low,
+        cast(null as double) as ci_high,
+        'articles' as unit
+    from news_group_weeks
+    left join news_weekly
+        on
+            news_group_weeks.group_type = news_weekly.group_type
+            and news_group_weeks.group_value = news_weekly.group_value
+            and news_group_weeks.published_week = news_weekly.published_week
+
+),
+
+trends_values as (
+
+    -- Partial periods (still being collected) and blanks carry no value to compare.
+    select * from trends_interest
+    where not is_partial and interest_linked is not null
+
+),
+
+trends_weekly as (
+
+    -- Weekly rows map one to one; daily rows are averaged over their ISO week, and only a
+    -- week with all seven days counts (the first and last weeks of a daily export are
+    -- usually cut).
+    select
+        term,
+        place,
+        iso_week as period_start,
+        avg(interest_linked) as value
+    from trends_values
+    where granularity in ('daily', 'weekly')
+    group by 1, 2, 3
+    having max(granularity) = 'weekly' or count(*) = 7
+
+),
+
+trends_monthly as (
+
+    -- Google answers a span of more than five years with months.
+    select
+        term,
+        place,
+        period_month as period_start,
+        avg(interest_linked) as value
+    from trends_values
+    where granularity = 'monthly'
+    group by 1, 2, 3
+
+),
+
+trends_signals as (
+
+    select
+        term as signal,
+        'google_trends' as source,
+        'weekly' as cadence,
+        'place' as group_type,
+        place as group_value,
+        period_start,
+        {{ dbt.dateadd('day', 6, 'period_start') }} as period_end,
+        value,
+        cast(null as double) as ci_low,
+        cast(null as double) as ci_high,
+        'index' as unit
+    from trends_weekly
+    union all
+    select
+        term as signal,
+        'google_trends' as source,
+        'monthly' as cadence,
+        'place' as group_type,
+        place as group_value,
+        period_start,
+        {{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'period_start')) }} as period_end,
+        value,
+        cast(null as double) as ci_low,
+        cast(null as double) as ci_high,
+        'index' as unit
+    from trends_monthly
+
+),
+
 signals as (
 
     select * from cdc_pulse_signals
     union all
     select * from reddit_signals
+    union all
+    select * from news_signals
+    union all
+    select * from trends_signals
 
 ),
 

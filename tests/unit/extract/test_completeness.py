@@ -165,3 +165,16 @@ def test_missing_periods_are_listed_in_natural_order():
     previous = dataclasses.replace(PREVIOUS, periods=frozenset({"1", *lost}))
     [problem] = [p for p in find_problems(previous, current, 0.9) if "periods" in p]
     assert problem == "10 of 11 periods missing (2, 3, 4, 5, 6 and 5 more)"
+
+
+def test_a_rolling_window_may_drop_its_oldest_periods_but_not_one_inside():
+    """A newer 'past five years' export starts later: its first weeks fall off, expected;
+    a week missing inside its span is still lost."""
+    previous = dataclasses.replace(PREVIOUS, periods=frozenset({"2024-01-07", "2024-01-14"}))
+    moved_on = dataclasses.replace(PREVIOUS, periods=frozenset({"2024-01-14", "2024-01-21"}))
+    assert find_problems(previous, moved_on, 0.9, rolling_window=True) == []
+    assert find_problems(previous, moved_on, 0.9) == ["1 of 2 periods missing (2024-01-07)"]
+    gap = dataclasses.replace(PREVIOUS, periods=frozenset({"2024-01-07", "2024-01-21"}))
+    assert find_problems(previous, gap, 0.9, rolling_window=True) == [
+        "1 of 2 periods missing (2024-01-14)"
+    ]

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from extract.reddit import extract_reddit
-from extract.reddit.sample import WEEKS, expected_posts, generate_sample, sample_weeks
+from extract.reddit.sample import expected_posts, generate_sample
+from extract.sample_weeks import WEEKS, sample_weeks
 from tests.unit.extract.reddit.reddit_api import KEY
 
 NOW = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
