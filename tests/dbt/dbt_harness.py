@@ -29,12 +29,14 @@ from extract.osmi_survey.records import RAW_CONTRACT as OSMI_CONTRACT
 from extract.raw_load import load_batch
 from extract.who_suicide import extract_who_suicide
 from extract.who_suicide.records import RAW_CONTRACT as WHO_CONTRACT
+from orchestration.dbt_assets import PIPELINE_BUILD_ARGS
 from tests import osmi_fixture, preloaded
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# dbt's unit tests check the SQL on fixed inputs: the session's build runs and checks them all
-# (test_dbt_build.py); the builds of tests about data leave them out, as the pipeline does.
-DATA_TESTS_ONLY = ("--exclude-resource-type", "unit_test")
+# dbt's unit tests check the SQL on fixed inputs and the seeds' tests check files of this
+# repository: the session's build runs and checks them all (test_dbt_build.py); the builds of
+# tests about data leave them out, as the pipeline does.
+DATA_TESTS_ONLY = PIPELINE_BUILD_ARGS
 # `dbt build` of fct_signals and everything it reads: what the checks that guard the signals
 # block. Tests about those checks build only this lineage; the survey models have their own.
 SIGNALS_LINEAGE = ("--select", "+fct_signals", *DATA_TESTS_ONLY)

@@ -40,7 +40,7 @@ CASES = {
         "update raw.cdc_pulse_indicators set indicator = 'Symptoms of Something Else' "
         f"where {NATIONAL_ANXIETY_30}",
         # The row loses its signal, so the national anxiety series also misses period 30.
-        [STG + "not_null_stg_cdc__pulse_indicators_signal", PERIOD_SEQUENCE],
+        [STG + "stg_cdc__pulse_indicators_required_columns_not_null", PERIOD_SEQUENCE],
     ),
 }
 

@@ -99,7 +99,7 @@ def test_a_lost_row_fails_the_reconciliation_and_a_new_spelling_warns(
     failed = [key for key in run.failed() if key.startswith("test.")]
     assert any("equal_row_count_stg_osmi__survey_responses" in key for key in failed), failed
     assert any("unique_stg_osmi__survey_responses_respondent_id" in key for key in failed)
-    assert any("not_null_in_columns_osmi_gender_answers" in key for key in failed), failed
+    assert any("osmi_gender_answers_required_columns_not_null" in key for key in failed), failed
     assert any("accepted_values_in_columns_dim_survey_respondents" in key for key in failed)
     [vocabulary] = [k for k in failed if "accepted_values_in_columns_dim" in k]
     assert run.results[vocabulary]["failures"] == 1  # the one 'perhaps'

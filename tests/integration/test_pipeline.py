@@ -48,10 +48,15 @@ def test_the_second_dbt_step_starts_from_the_first_steps_parse(sample_pipeline):
     assert saved.is_file()
 
 
-def test_the_pipeline_runs_the_data_tests_not_the_unit_tests(sample_pipeline):
+def test_the_pipeline_runs_the_data_tests_not_the_unit_or_seed_tests(sample_pipeline):
     output = sample_pipeline.result.output
-    assert "START test not_null_stg_cdc__pulse_indicators_signal" in output  # a data test
+    assert "START test stg_cdc__pulse_indicators_required_columns_not_null" in output  # a data test
+    # A singular test that reads a seed with the loaded data is a data test too.
+    assert "START test assert_national_pauses_are_documented_breaks" in output
     assert "START unit_test" not in output, output[-3000:]
+    # The seeds' own checks guard files of the repository (tests/dbt runs them).
+    assert "START test unique_resource_catalog_url" not in output, output[-3000:]
+    assert "START seed file staging.resource_catalog" in output
 
 
 def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline):
