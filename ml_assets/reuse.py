@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+
+import pandas as pd
 
 from ml_assets.series import Series
 
@@ -44,6 +47,30 @@ def input_hash(series: Series, *, model_version: str, settings: dict) -> str:
     digest.update(history["ds"].to_numpy("datetime64[ns]").tobytes())
     digest.update(history["y"].to_numpy("float64").tobytes())
     digest.update("\x1f".join(history["cadence"].astype(str)).encode())
+    return digest.hexdigest()
+
+
+def frame_input_hash(
+    frame: pd.DataFrame,
+    *,
+    sort_by: Sequence[str],
+    model_version: str,
+    settings: dict,
+    libraries: tuple[str, ...],
+) -> str:
+    """sha256 over a table's rows (in `sort_by` order, so row order does not matter), its
+    columns, the model version, the settings and the libraries' versions: what a result
+    computed from the whole table is reused under."""
+    digest = hashlib.sha256()
+    header = {
+        "model_version": model_version,
+        "settings": settings,
+        "columns": list(frame.columns),
+        "libraries": library_versions(libraries),
+    }
+    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
+    ordered = frame.sort_values(list(sort_by), ignore_index=True)
+    digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 

@@ -8,26 +8,19 @@ are the costly part of a survey run, and importing hdbscan alone takes most of a
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import pandas as pd
 
-from ml_assets.reuse import library_versions
+from ml_assets.reuse import frame_input_hash
 
 SURVEY_LIBRARIES = ("hdbscan", "scikit-learn", "numpy", "pandas")
 
 
 def survey_input_hash(respondents: pd.DataFrame, *, model_version: str, settings: dict) -> str:
     """sha256 over every respondent's answers (order-free), the model version and settings."""
-    digest = hashlib.sha256()
-    header = {
-        "model_version": model_version,
-        "settings": settings,
-        "columns": list(respondents.columns),
-        "libraries": library_versions(SURVEY_LIBRARIES),
-    }
-    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
-    ordered = respondents.sort_values(["survey_year", "respondent_id"], ignore_index=True)
-    digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
+    return frame_input_hash(
+        respondents,
+        sort_by=("survey_year", "respondent_id"),
+        model_version=model_version,
+        settings=settings,
+        libraries=SURVEY_LIBRARIES,
+    )

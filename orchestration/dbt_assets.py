@@ -101,6 +101,10 @@ READS_ML_OUTPUTS = "source:ml+"
 # the data, which are its blocking asset checks (a singular test that reads a seed together with
 # loaded data, like the survey's documented pauses, is one of them).
 PIPELINE_BUILD_ARGS = (
+    # dbt's own log file at info level (what it ran and how it ended); debug level writes every
+    # query and macro call, megabytes a build, and costs each build time.
+    "--log-level-file",
+    "info",
     "--exclude-resource-type",
     "unit_test",
     "--exclude",
@@ -169,7 +173,7 @@ def _build(
                 context, list(reused_outputs(context, build, built_in)), warehouse
             )
             return
-    target_path = dbt_parse_state.new_target_path(DBT_PROJECT_DIR, context)
+    target_path = dbt_parse_state.new_target_path(settings.dbt_runs_dir, context)
     dbt_parse_state.restore(settings.dbt_parse_state_path, target_path)
     invocation = dbt.cli(
         ["build", *PIPELINE_BUILD_ARGS],
@@ -179,6 +183,7 @@ def _build(
     )
     events = list(invocation.stream())
     dbt_parse_state.save(target_path, settings.dbt_parse_state_path)
+    dbt_parse_state.prune_invocations(settings.dbt_runs_dir)
     green = invocation.is_successful()
     events = [
         event.with_metadata({**event.metadata, **build_metadata(green, built_in)})

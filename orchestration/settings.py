@@ -153,6 +153,11 @@ class Settings:
         return self.data_dir / "logs"
 
     @property
+    def dbt_runs_dir(self) -> Path:
+        """Where each dbt invocation of a run writes its artifacts and log (the newest kept)."""
+        return self.data_dir / "dbt" / "runs"
+
+    @property
     def dbt_parse_state_path(self) -> Path:
         """dbt's saved parse of the project for this data folder (dbt_parse_state.py)."""
         return self.data_dir / "dbt" / "partial_parse.msgpack"

@@ -19,7 +19,7 @@ NATIONAL_ANXIETY_30 = (
 FCT_SIGNALS_ROWS = "select * from marts.fct_signals order by all"
 
 CI_ORDER = STG + "stg_cdc__pulse_indicators_ci_low_le_value_le_ci_high"
-VALUE_BOUNDS = STG + "value_between_stg_cdc__pulse_indicators_value__100__0"
+VALUE_BOUNDS = STG + "stg_cdc__pulse_indicators_value_and_ci_between_0_and_100"
 PERIOD_SEQUENCE = STG + "stg_cdc__pulse_indicators_periods_in_sequence"
 
 # damage -> (SQL applied to the raw layer, the checks that must fail and no others)

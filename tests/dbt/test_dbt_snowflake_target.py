@@ -87,7 +87,7 @@ NATIONAL_ANXIETY_30 = (
     "and time_period = 30"
 )
 CI_ORDER = "test.mindpulse.stg_cdc__pulse_indicators_ci_low_le_value_le_ci_high"
-VALUE_BOUNDS = "test.mindpulse.value_between_stg_cdc__pulse_indicators_value__100__0"
+VALUE_BOUNDS = "test.mindpulse.stg_cdc__pulse_indicators_value_and_ci_between_0_and_100"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ def test_bad_value_fails_its_check_and_nothing_downstream_changes(
     assert good.count("raw.cdc_pulse_indicators where value > 100") == 0
     # ... a dbt test caught it ...
     failed = bad.failed_checks
-    assert any("value" in name for name in failed), failed
+    assert "staging/stg_cdc__pulse_indicators:" in " ".join(failed), failed
+    assert any("value" in name and "between_0_and_100" in name for name in failed), failed
     # ... and nothing downstream of the failed check was built or changed.
     assert not bad.materialized & {
         "ml/forecasts",

@@ -81,7 +81,7 @@ def test_progress_shows_one_line_per_stage_with_rows_and_seconds(sample_pipeline
             "ml__reddit_insights",
             "signal_forecasts",
             "signal_relationships",
-            "ml__signal_anomalies",
+            "signal_anomalies",
             "dashboard__mindpulse_dashboard",
         ]
     ), lines

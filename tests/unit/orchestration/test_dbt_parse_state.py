@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 from orchestration import dbt_parse_state
@@ -38,9 +39,22 @@ def test_the_saved_parse_lives_in_the_data_folder_and_target_folders_are_unique(
         op_execution_context=SimpleNamespace(op=SimpleNamespace(name="mindpulse_dbt")),
         run=SimpleNamespace(run_id="1234567890"),
     )
-    paths = {dbt_parse_state.new_target_path(tmp_path, context) for _ in range(20)}
+    paths = {dbt_parse_state.new_target_path(settings.dbt_runs_dir, context) for _ in range(20)}
     assert len(paths) == 20
     assert all(
-        p.parent == tmp_path / "target" and p.name.startswith("mindpulse_dbt-1234567-")
+        p.parent == settings.dbt_runs_dir and p.name.startswith("mindpulse_dbt-1234567-")
         for p in paths
     )
+    assert settings.dbt_runs_dir.is_relative_to(tmp_path / "data")
+
+
+def test_only_the_newest_invocation_folders_are_kept(tmp_path):
+    runs = tmp_path / "runs"
+    for age in range(9):
+        folder = runs / f"step-{age}"
+        folder.mkdir(parents=True)
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))  # step-0 is the newest
+    removed = dbt_parse_state.prune_invocations(runs, keep=6)
+    assert sorted(path.name for path in removed) == ["step-6", "step-7", "step-8"]
+    assert sorted(path.name for path in runs.iterdir()) == [f"step-{n}" for n in range(6)]
+    assert dbt_parse_state.prune_invocations(tmp_path / "absent") == []
