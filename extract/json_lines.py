@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from extract.batch import ExtractError
-from extract.payload_counts import physical_lines
+from extract.payload_counts import json_lines_records, physical_lines
 
 SUFFIX = ".jsonl"
 PROBLEM = "_problem"
@@ -79,3 +79,17 @@ def parse_json_lines(payload: bytes, origin: str, fields: Sequence[str], what: s
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(fields))
     return frame.astype("string")
+
+
+def read_landed(
+    payload: bytes, suffix: str, origin: str, fields: Sequence[str], source: str, what: str
+) -> tuple[pd.DataFrame, int]:
+    """A landed payload read back for replay: its records, and how many it holds counted by
+    its non-blank lines (without this parser). Sources that land JSON lines land nothing
+    else, so another suffix is a file of some other source or a hand-made one."""
+    if suffix != SUFFIX:
+        raise ExtractError(
+            f"{origin}: {source} payloads are landed as {SUFFIX} files, not {suffix!r}."
+        )
+    records = parse_json_lines(payload, origin, fields, what)
+    return records, json_lines_records(payload.decode("utf-8"))

@@ -62,15 +62,18 @@ def _phone_if_long_enough(match: re.Match) -> str:
 
 
 # Order matters: personal links first (they may hold an '@name' or a phone number), then e-mail
-# addresses (they contain '@'), then phone numbers, then names.
+# addresses (they contain '@'), then phone numbers, then names. Each pattern runs only when the
+# text holds the character it cannot match without (a url has '/' but seldom '@': its e-mail
+# and handle patterns are skipped), which keeps scrubbing millions of urls and titles cheap.
 _REPLACEMENTS = (
-    (_PERSONAL_URL, "[url]"),
-    (_EMAIL, "[email]"),
-    (_PHONE_INTERNATIONAL, _phone_if_long_enough),
-    (_PHONE_US, "[phone]"),
-    (_REDDIT_USER, "[username]"),
-    (_HANDLE, "[handle]"),
+    ("/", _PERSONAL_URL, "[url]"),
+    ("@", _EMAIL, "[email]"),
+    ("+ or 00", _PHONE_INTERNATIONAL, _phone_if_long_enough),
+    ("digit", _PHONE_US, "[phone]"),
+    ("/", _REDDIT_USER, "[username]"),
+    ("@", _HANDLE, "[handle]"),
 )
+_DIGITS = re.compile(r"\d{3}")
 
 # Fields whose value identifies a person whatever it looks like (a bare Reddit author name has
 # no 'u/' to recognise it by): their values never reach an excerpt. A field is personal when a
@@ -90,8 +93,16 @@ def scrub_text(text: str) -> str:
     """
     if not _MAY_HOLD_PERSONAL_DATA.search(text):
         return text
-    for pattern, placeholder in _REPLACEMENTS:
-        text = pattern.sub(placeholder, text)
+    # What the text holds before any replacement: a replacement only removes characters.
+    present = {
+        "/": "/" in text,
+        "@": "@" in text,
+        "+ or 00": "+" in text or "00" in text,
+        "digit": bool(_DIGITS.search(text)),
+    }
+    for needs, pattern, placeholder in _REPLACEMENTS:
+        if present[needs]:
+            text = pattern.sub(placeholder, text)
     return text
 
 

@@ -29,7 +29,6 @@ from extract.google_trends.records import PAYLOAD_FIELDS, SOURCE
 from extract.google_trends.sample import generate_sample_exports
 from extract.google_trends.validation import validate_payload
 from extract.google_trends.windows import stitch
-from extract.payload_counts import json_lines_records
 
 MODES = ("sample", "file")
 JSONL_COUNTED_BY = (
@@ -113,13 +112,10 @@ def batch_from_payload(
     max_bad_share: float = 0.05,
 ) -> ExtractBatch:
     """A batch rebuilt from a landed payload (replay), under its original batch id."""
-    if suffix != json_lines.SUFFIX:
-        raise ExtractError(
-            f"{origin}: google_trends payloads are landed as {json_lines.SUFFIX} files, not "
-            f"{suffix!r}."
-        )
-    records = json_lines.parse_json_lines(payload, origin, PAYLOAD_FIELDS, "Google Trends payload")
-    counted = (json_lines_records(payload.decode("utf-8")), JSONL_COUNTED_BY)
+    records, lines = json_lines.read_landed(
+        payload, suffix, origin, PAYLOAD_FIELDS, SOURCE, "Google Trends payload"
+    )
+    counted = (lines, JSONL_COUNTED_BY)
     batch = _batch(mode, payload, records, counted, max_bad_share)
     return dataclasses.replace(batch, batch_id=batch_id)
 

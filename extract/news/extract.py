@@ -114,11 +114,9 @@ def batch_from_payload(
     max_bad_share: float = 0.05,
 ) -> ExtractBatch:
     """A batch rebuilt from a landed payload (replay), under its original batch id."""
-    if suffix != json_lines.SUFFIX:
-        raise ExtractError(
-            f"{origin}: news payloads are landed as {json_lines.SUFFIX} files, not {suffix!r}."
-        )
-    records = json_lines.parse_json_lines(payload, origin, PAYLOAD_FIELDS, "news payload")
+    records, _ = json_lines.read_landed(
+        payload, suffix, origin, PAYLOAD_FIELDS, SOURCE, "news payload"
+    )
     batch = _batch(mode, payload, records, max_bad_share, {})
     return dataclasses.replace(batch, batch_id=batch_id)
 

@@ -22,7 +22,7 @@ from extract.osmi_survey.file_source import COUNTED_BY, read_csv_text, read_file
 from extract.osmi_survey.records import PAYLOAD_FIELDS, SOURCE
 from extract.osmi_survey.sample import generate_sample_csv
 from extract.osmi_survey.validation import validate_payload
-from extract.payload_counts import csv_records, json_lines_records
+from extract.payload_counts import csv_records
 
 MODES = ("sample", "file")
 SAMPLE_FILE_NAME = "osmi-survey-sample-2014.csv"
@@ -79,13 +79,10 @@ def batch_from_payload(
     max_bad_share: float = 0.05,
 ) -> ExtractBatch:
     """A batch rebuilt from a landed payload (replay), under its original batch id."""
-    if suffix != json_lines.SUFFIX:
-        raise ExtractError(
-            f"{origin}: osmi_survey payloads are landed as {json_lines.SUFFIX} files, not "
-            f"{suffix!r}."
-        )
-    records = json_lines.parse_json_lines(payload, origin, PAYLOAD_FIELDS, "OSMI survey payload")
-    counted = (json_lines_records(payload.decode("utf-8")), JSONL_COUNTED_BY)
+    records, lines = json_lines.read_landed(
+        payload, suffix, origin, PAYLOAD_FIELDS, SOURCE, "OSMI survey payload"
+    )
+    counted = (lines, JSONL_COUNTED_BY)
     batch = _batch(mode, payload, records, counted, max_bad_share)
     return dataclasses.replace(batch, batch_id=batch_id)
 

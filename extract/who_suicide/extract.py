@@ -21,7 +21,7 @@ import pandas as pd
 
 from extract import json_lines
 from extract.batch import ExtractBatch, ExtractError, check_bad_share, make_batch_id
-from extract.payload_counts import csv_records, json_lines_records
+from extract.payload_counts import csv_records
 from extract.who_suicide.file_source import COUNTED_BY, read_csv_text, read_files, resolve_files
 from extract.who_suicide.records import PAYLOAD_FIELDS, SOURCE
 from extract.who_suicide.sample import generate_sample_csv
@@ -92,15 +92,10 @@ def batch_from_payload(
     max_bad_share: float = 0.05,
 ) -> ExtractBatch:
     """A batch rebuilt from a landed payload (replay), under its original batch id."""
-    if suffix != json_lines.SUFFIX:
-        raise ExtractError(
-            f"{origin}: who_suicide payloads are landed as {json_lines.SUFFIX} files, not "
-            f"{suffix!r}."
-        )
-    records = json_lines.parse_json_lines(
-        payload, origin, PAYLOAD_FIELDS, "WHO suicide statistics payload"
+    records, lines = json_lines.read_landed(
+        payload, suffix, origin, PAYLOAD_FIELDS, SOURCE, "WHO suicide statistics payload"
     )
-    counted = (json_lines_records(payload.decode("utf-8")), JSONL_COUNTED_BY)
+    counted = (lines, JSONL_COUNTED_BY)
     batch = _batch(mode, payload, records, counted, max_bad_share)
     return dataclasses.replace(batch, batch_id=batch_id)
 
