@@ -28,12 +28,16 @@ import logging
 import math
 from dataclasses import dataclass
 from itertools import combinations
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
+from ml_assets.cross_correlation import (
+    best_lag_index,
+    critical_z,
+    cross_correlations,
+    normal_p_value,
+)
 from ml_assets.relationship_wording import direction_text
 from ml_assets.series import COMPARABLE_SINCE, KEY_COLUMNS, split_series
 
@@ -118,7 +122,7 @@ def relate_signals(
     lags = np.arange(-max_lag, max_lag + 1)
     relationships, profiles = [], []
     for i, j in pairs:
-        r, n, se = _profile(values[:, i], values[:, j], max_lag, (breaks[i], breaks[j]))
+        r, n, se = cross_correlations(values[:, i], values[:, j], max_lag, (breaks[i], breaks[j]))
         best = best_lag_index(r, lags)
         a, b = parts[keys[i]], parts[keys[j]]
         row = {"series_a": keys[i], "series_b": keys[j]}
@@ -127,7 +131,7 @@ def relate_signals(
         row["best_lag_weeks"] = 0 if best is None else int(lags[best])
         row["correlation"] = math.nan if best is None else float(r[best])  # None: no change
         row["threshold"] = math.nan if best is None else float(z_crit * se[best])
-        p = 1.0 if best is None else _normal_p(r[best] / se[best])
+        p = 1.0 if best is None else normal_p_value(r[best] / se[best])
         row["p_value"] = min(1.0, p * len(lags) * len(pairs))
         row["n_overlap"] = int(overlap[i, j])
         row["significant"] = bool(row["p_value"] < alpha)
@@ -180,7 +184,7 @@ def lag_profile(
         grid = both
     else:
         grid = both.reindex(pd.date_range(both.index.min(), both.index.max(), freq="7D"))
-    r, n, se = _profile(
+    r, n, se = cross_correlations(
         grid["a"].to_numpy(dtype=float), grid["b"].to_numpy(dtype=float), max_lag, (None, None)
     )
     z_crit = critical_z(alpha, tests=(2 * max_lag + 1) * pairs)
@@ -192,21 +196,6 @@ def lag_profile(
             "n_pairs": n,
         }
     )
-
-
-def critical_z(alpha: float, *, tests: int) -> float:
-    """|z| a two-sided test must pass so that ``tests`` of them together err with chance alpha."""
-    return NormalDist().inv_cdf(1 - alpha / (2 * tests))
-
-
-def best_lag_index(r: np.ndarray, lags: np.ndarray) -> int | None:
-    """Index of the largest |r| (ties: the smaller |lag|, then the positive one); None if none."""
-    strength = np.round(np.abs(r), 12)
-    if np.isnan(strength).all():
-        return None
-    order = np.lexsort((-lags, np.abs(lags)))  # by |lag|, then positive first
-    ranked = np.nan_to_num(strength[order], nan=-1.0)
-    return int(order[int(np.argmax(ranked))])
 
 
 def _check_settings(min_overlap_weeks: int, max_lag: int, alpha: float) -> None:
@@ -269,72 +258,3 @@ def _weekly_grid(signals: pd.DataFrame):
         int(weeks.get_loc(shift_weeks[key])) or None if key in shift_weeks else None for key in keys
     ]
     return {key: parts[key] for key in keys}, grid.to_numpy(dtype=float), breaks
-
-
-def _profile(a: np.ndarray, b: np.ndarray, max_lag: int, breaks: tuple[int | None, int | None]):
-    """Correlation, points and Bartlett standard error at each lag -max_lag..max_lag."""
-    if len(a) < 2:  # no week-to-week change at all
-        nothing = np.full(2 * max_lag + 1, np.nan)
-        return nothing, np.zeros(2 * max_lag + 1, dtype=int), nothing
-    common = ~np.isnan(a) & ~np.isnan(b)
-    x = _stationary(np.where(common, a, np.nan), breaks[0])
-    y = _stationary(np.where(common, b, np.nan), breaks[1])
-    lags = 2 * max_lag + 1
-    padded = np.concatenate([np.full(max_lag, np.nan), y, np.full(max_lag, np.nan)])
-    shifted = sliding_window_view(padded, len(y))[:lags]  # row i: b_{t+k}, k = i - max_lag
-    both = ~np.isnan(shifted) & ~np.isnan(x)
-    n = both.sum(axis=1)
-    r = _masked_correlation(np.broadcast_to(x, shifted.shape), shifted, both, n)
-    factor = 1.0 + 2.0 * float(np.dot(_autocorrelation(x), _autocorrelation(y)))
-    with np.errstate(divide="ignore"):
-        variance = np.maximum(factor, 1.0) / n
-    return r, n, np.sqrt(variance)
-
-
-def _stationary(values: np.ndarray, break_at: int | None) -> np.ndarray:
-    """Detrended, differenced, standardised; NaN where a week or its previous week is missing.
-
-    ``values[t] - values[t-1]`` with the difference at ``break_at`` (a known level shift) left
-    out. All NaN when fewer than 3 values or when nothing varies once the trend is removed."""
-    diff = np.full(max(len(values) - 1, 0), np.nan)
-    ok = ~np.isnan(values)
-    if ok.sum() < 3:
-        return diff
-    t = np.arange(len(values), dtype=float)
-    slope, intercept = np.polyfit(t[ok], values[ok], 1)
-    residual = values - (slope * t + intercept)
-    diff = residual[1:] - residual[:-1]
-    if break_at is not None:
-        diff[break_at - 1] = np.nan  # the difference into the level-shift week
-    spread = np.nanstd(diff) if (~np.isnan(diff)).sum() >= 2 else 0.0
-    scale = max(1.0, float(np.nanmax(np.abs(values))))
-    if not spread > 1e-12 * scale:
-        return np.full_like(diff, np.nan)
-    return (diff - np.nanmean(diff)) / spread
-
-
-def _masked_correlation(x: np.ndarray, y: np.ndarray, mask: np.ndarray, n: np.ndarray):
-    """Pearson correlation per row over the masked points (NaN with fewer than 3 or no spread)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        count = np.where(n > 0, n, np.nan)
-        xm = np.where(mask, x, 0.0)
-        ym = np.where(mask, y, 0.0)
-        dx = np.where(mask, xm - (xm.sum(axis=1) / count)[:, None], 0.0)
-        dy = np.where(mask, ym - (ym.sum(axis=1) / count)[:, None], 0.0)
-        r = (dx * dy).sum(axis=1) / np.sqrt((dx * dx).sum(axis=1) * (dy * dy).sum(axis=1))
-    return np.where(n >= 3, np.clip(r, -1.0, 1.0), np.nan)
-
-
-def _autocorrelation(x: np.ndarray) -> np.ndarray:
-    """rho(1..m) of a standardised series (missing weeks count as 0), m = min(10, n / 4)."""
-    m = max(1, min(10, int((~np.isnan(x)).sum()) // 4))
-    filled = np.nan_to_num(x)
-    denominator = float(np.dot(filled, filled))
-    if denominator == 0 or len(filled) <= m:
-        return np.zeros(10)
-    rho = np.array([np.dot(filled[:-j], filled[j:]) / denominator for j in range(1, m + 1)])
-    return np.pad(rho, (0, 10 - m))
-
-
-def _normal_p(z: float) -> float:
-    return math.erfc(abs(z) / math.sqrt(2))
