@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from extract import payload_counts
 from extract.batch import ExtractError
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -122,3 +125,16 @@ def csv_records(text: str, name: str, what: str) -> tuple[list[str], Iterator[Cs
             raise failed(error) from None
 
     return header, records()
+
+
+def read_csv_files(
+    paths: list[Path], read: Callable[[str, str], pd.DataFrame], what: str, hint: str
+) -> tuple[pd.DataFrame, int]:
+    """Every file's records through `read(text, file name)`, in the given order, and how many
+    CSV records the files hold counted without any CSV reader (the accounting check's count)."""
+    frames, counted = [], 0
+    for path in paths:
+        text = read_text(path, what, hint)
+        frames.append(read(text, path.name))
+        counted += payload_counts.csv_records(text)
+    return pd.concat(frames, ignore_index=True), counted

@@ -13,12 +13,12 @@ fields); validation quarantines such records with that reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 import pandas as pd
 
-from extract.batch import ExtractError
+from extract.batch import ExtractBatch, ExtractError, check_bad_share, make_batch_id
 from extract.payload_counts import json_lines_records, physical_lines
 
 SUFFIX = ".jsonl"
@@ -93,3 +93,37 @@ def read_landed(
         )
     records = parse_json_lines(payload, origin, fields, what)
     return records, json_lines_records(payload.decode("utf-8"))
+
+
+def landed_batch(
+    source: str,
+    mode: str,
+    payload: bytes,
+    validated: tuple[pd.DataFrame, list],
+    counted: tuple[int, str],
+    *,
+    max_bad_share: float,
+    hint: str,
+    what: str,
+    notes: Callable[[pd.DataFrame], dict] | None = None,
+) -> ExtractBatch:
+    """The batch of a snapshot landed as JSON lines, from its validated rows and quarantined
+    records: refused when it holds no `what` at all or too many bad records (`hint` says what
+    to do); `counted` is (records in the payload, how they were counted)."""
+    rows, quarantined = validated
+    total = len(rows) + len(quarantined)
+    if total == 0:
+        raise ExtractError(f"The {source} {mode} input holds no {what}. {hint}")
+    check_bad_share(total, quarantined, max_bad_share, hint)
+    return ExtractBatch(
+        source=source,
+        mode=mode,
+        batch_id=make_batch_id(source, mode, payload),
+        payload=payload,
+        payload_suffix=SUFFIX,
+        rows=rows,
+        quarantined=quarantined,
+        records_in_payload=counted[0],
+        counted_by=counted[1],
+        notes=notes(rows) if notes else {},
+    )

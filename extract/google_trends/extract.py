@@ -19,10 +19,8 @@ import dataclasses
 from datetime import date, datetime, time
 from pathlib import Path
 
-import pandas as pd
-
 from extract import json_lines
-from extract.batch import ExtractBatch, ExtractError, check_bad_share, make_batch_id
+from extract.batch import ExtractBatch, ExtractError, make_batch_id
 from extract.google_trends import file_source
 from extract.google_trends.notes import describe_rows
 from extract.google_trends.records import PAYLOAD_FIELDS, SOURCE
@@ -120,30 +118,15 @@ def batch_from_payload(
     return dataclasses.replace(batch, batch_id=batch_id)
 
 
-def _batch(
-    mode: str,
-    payload: bytes,
-    records: pd.DataFrame,
-    counted: tuple[int, str],
-    max_bad_share: float,
-) -> ExtractBatch:
-    rows, quarantined = validate_payload(records)
-    total = len(rows) + len(quarantined)
-    hint = _HINTS.get(mode, _HINTS["file"])
-    if total == 0:
-        raise ExtractError(
-            f"The google_trends {mode} input holds no search-interest values. {hint}"
-        )
-    check_bad_share(total, quarantined, max_bad_share, hint)
-    return ExtractBatch(
-        source=SOURCE,
-        mode=mode,
-        batch_id=make_batch_id(SOURCE, mode, payload),
-        payload=payload,
-        payload_suffix=json_lines.SUFFIX,
-        rows=rows,
-        quarantined=quarantined,
-        records_in_payload=counted[0],
-        counted_by=counted[1],
-        notes=describe_rows(rows),
+def _batch(mode, payload: bytes, records, counted: tuple[int, str], max_bad_share) -> ExtractBatch:
+    return json_lines.landed_batch(
+        SOURCE,
+        mode,
+        payload,
+        validate_payload(records),
+        counted,
+        max_bad_share=max_bad_share,
+        hint=_HINTS.get(mode, _HINTS["file"]),
+        what="search-interest values",
+        notes=describe_rows,
     )

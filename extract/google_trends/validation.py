@@ -15,6 +15,7 @@ import pandas as pd
 from extract.batch import QuarantinedRecord
 from extract.google_trends import values
 from extract.google_trends.records import GRANULARITIES, PAYLOAD_FIELDS, ROW_COLUMNS
+from extract.record_problems import RecordProblems
 
 
 def _text(cells: pd.Series) -> pd.Series:
@@ -26,14 +27,12 @@ def validate_payload(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Quaranti
     """Rows for raw.google_trends_interest (ROW_COLUMNS) and the records that failed."""
     records = records.reindex(columns=list(PAYLOAD_FIELDS)).reset_index(drop=True)
     text = {name: _text(records[name]) for name in PAYLOAD_FIELDS}
-    problems: dict[int, list[tuple[str, str]]] = {}
+    problems = RecordProblems(records, PAYLOAD_FIELDS)
 
     def flag(mask, field: str, complaint) -> None:
-        for position in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            message = complaint(text[field].iat[position]) if callable(complaint) else complaint
-            problems.setdefault(int(position), []).append((field, message))
+        problems.flag(mask, field, complaint, values=text[field])
 
-    flag(text["_problem"].notna(), "_problem", lambda problem: problem)
+    problems.flag_reader_problems(text["_problem"])
     flag(text["term"].isna(), "term", "the record has no search term")
     flag(text["place"].isna(), "place", "the record has no place (the place column is blank)")
     flag(text["file_name"].isna(), "file_name", "the record has no file name")
@@ -90,19 +89,4 @@ def validate_payload(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Quaranti
         },
         columns=list(ROW_COLUMNS),
     )
-    bad = np.zeros(len(records), dtype=bool)
-    quarantined = []
-    for position in sorted(problems):
-        bad[position] = True
-        found = problems[position]
-        source = text["_source"].iat[position]
-        where = f" ({source})" if pd.notna(source) else ""
-        quarantined.append(
-            QuarantinedRecord.of(
-                position + 1,
-                {k: records[k].iat[position] for k in PAYLOAD_FIELDS if k != "_problem"},
-                "; ".join(message for _, message in found) + where,
-                [name for name, _ in found if name != "_problem"],
-            )
-        )
-    return rows.loc[~bad].reset_index(drop=True), quarantined
+    return problems.split(rows, ROW_COLUMNS)

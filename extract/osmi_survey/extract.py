@@ -17,7 +17,7 @@ import dataclasses
 from pathlib import Path
 
 from extract import json_lines
-from extract.batch import ExtractBatch, ExtractError, check_bad_share, make_batch_id
+from extract.batch import ExtractBatch, ExtractError
 from extract.osmi_survey.file_source import COUNTED_BY, read_csv_text, read_files, resolve_files
 from extract.osmi_survey.records import PAYLOAD_FIELDS, SOURCE
 from extract.osmi_survey.sample import generate_sample_csv
@@ -88,20 +88,14 @@ def batch_from_payload(
 
 
 def _batch(mode, payload: bytes, records, counted: tuple[int, str], max_bad_share) -> ExtractBatch:
-    rows, quarantined = validate_payload(records)
-    total = len(rows) + len(quarantined)
-    hint = _HINTS.get(mode, _HINTS["file"])
-    if total == 0:
-        raise ExtractError(f"The osmi_survey {mode} input holds no responses. {hint}")
-    check_bad_share(total, quarantined, max_bad_share, hint)
-    return ExtractBatch(
-        source=SOURCE,
-        mode=mode,
-        batch_id=make_batch_id(SOURCE, mode, payload),
-        payload=payload,
-        payload_suffix=json_lines.SUFFIX,
-        rows=rows,
-        quarantined=quarantined,
-        records_in_payload=counted[0],
-        counted_by=counted[1],
+    return json_lines.landed_batch(
+        SOURCE,
+        mode,
+        payload,
+        validate_payload(records),
+        counted,
+        max_bad_share=max_bad_share,
+        hint=_HINTS.get(mode, _HINTS["file"]),
+        what="responses",
+        notes=None,
     )

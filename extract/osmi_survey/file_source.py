@@ -22,7 +22,6 @@ import pandas as pd
 from extract import files
 from extract.osmi_survey.layouts import detect_layout, survey_year
 from extract.osmi_survey.records import PAYLOAD_FIELDS
-from extract.payload_counts import csv_records
 from extract.privacy import scrub_text
 
 WHAT = "OSMI survey export"
@@ -49,12 +48,7 @@ def resolve_files(spec: str | Path) -> list[Path]:
 
 def read_files(paths: list[Path]) -> FileRead:
     """Every record of the files, in file-name order."""
-    frames, counted = [], 0
-    for path in paths:
-        text = files.read_text(path, WHAT, FILE_HINT)
-        frames.append(read_csv_text(text, path.name))
-        counted += csv_records(text)
-    records = pd.concat(frames, ignore_index=True)
+    records, counted = files.read_csv_files(paths, read_csv_text, WHAT, FILE_HINT)
     return FileRead(records, counted, tuple(paths))
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from extract.batch import QuarantinedRecord
 from extract.osmi_survey.records import ANSWER_COLUMNS, PAYLOAD_FIELDS, ROW_COLUMNS
+from extract.record_problems import RecordProblems
 
 _WHOLE_NUMBER = r"[-+]?\d{1,18}(?:\.0*)?"  # BIGINT holds 18 digits whatever they are
 _TIMESTAMP_FORMATS = (
@@ -51,14 +52,9 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
 def validate_payload(records: pd.DataFrame) -> tuple[pd.DataFrame, list[QuarantinedRecord]]:
     """Rows for raw.osmi_survey_responses (ROW_COLUMNS) and the records that failed."""
     records = records.reindex(columns=list(PAYLOAD_FIELDS)).reset_index(drop=True)
-    problems: dict[int, list[tuple[str, str]]] = {}
-
-    def flag(mask: pd.Series, field: str, message: str) -> None:
-        for position in np.flatnonzero(mask.to_numpy(dtype=bool)):
-            problems.setdefault(int(position), []).append((field, message))
-
-    problem = _text(records["_problem"])
-    flag(problem.notna(), "record", "")  # the reader's reason, filled in below
+    problems = RecordProblems(records, PAYLOAD_FIELDS)
+    flag = problems.flag
+    problems.flag_reader_problems(_text(records["_problem"]))
     respondent = _text(records["respondent_id"])
     flag(respondent.isna(), "respondent_id", "the record has no respondent id")
     year = pd.to_numeric(_text(records["survey_year"]), errors="coerce")
@@ -92,22 +88,4 @@ def validate_payload(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Quaranti
             "_row_number": np.arange(1, len(records) + 1),
         }
     )
-    bad = np.zeros(len(records), dtype=bool)
-    quarantined = []
-    for position in sorted(problems):
-        bad[position] = True
-        found = problems[position]
-        reader_problem = problem.iat[position]
-        reasons = [reader_problem] if pd.notna(reader_problem) else []
-        reasons += [message for field, message in found if message]
-        source = records["_source"].iat[position]
-        where = f" ({source})" if isinstance(source, str) else ""
-        quarantined.append(
-            QuarantinedRecord.of(
-                position + 1,
-                {k: records[k].iat[position] for k in PAYLOAD_FIELDS if k != "_problem"},
-                "; ".join(reasons) + where,
-                [field for field, _ in found if field != "record"],
-            )
-        )
-    return rows.loc[~bad, list(ROW_COLUMNS)].reset_index(drop=True), quarantined
+    return problems.split(rows, ROW_COLUMNS)

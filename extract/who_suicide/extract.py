@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from extract import json_lines
-from extract.batch import ExtractBatch, ExtractError, check_bad_share, make_batch_id
+from extract.batch import ExtractBatch, ExtractError, make_batch_id
 from extract.payload_counts import csv_records
 from extract.who_suicide.file_source import COUNTED_BY, read_csv_text, read_files, resolve_files
 from extract.who_suicide.records import PAYLOAD_FIELDS, SOURCE
@@ -100,30 +100,17 @@ def batch_from_payload(
     return dataclasses.replace(batch, batch_id=batch_id)
 
 
-def _batch(
-    mode: str,
-    payload: bytes,
-    records: pd.DataFrame,
-    counted: tuple[int, str],
-    max_bad_share: float,
-) -> ExtractBatch:
-    rows, quarantined = validate_payload(records)
-    total = len(rows) + len(quarantined)
-    hint = _HINTS.get(mode, _HINTS["file"])
-    if total == 0:
-        raise ExtractError(f"The who_suicide {mode} input holds no records. {hint}")
-    check_bad_share(total, quarantined, max_bad_share, hint)
-    return ExtractBatch(
-        source=SOURCE,
-        mode=mode,
-        batch_id=make_batch_id(SOURCE, mode, payload),
-        payload=payload,
-        payload_suffix=json_lines.SUFFIX,
-        rows=rows,
-        quarantined=quarantined,
-        records_in_payload=counted[0],
-        counted_by=counted[1],
-        notes=_notes(rows),
+def _batch(mode, payload: bytes, records, counted: tuple[int, str], max_bad_share) -> ExtractBatch:
+    return json_lines.landed_batch(
+        SOURCE,
+        mode,
+        payload,
+        validate_payload(records),
+        counted,
+        max_bad_share=max_bad_share,
+        hint=_HINTS.get(mode, _HINTS["file"]),
+        what="records",
+        notes=_notes,
     )
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 import pandas as pd
 
 from extract import files
-from extract.payload_counts import csv_records
 from extract.privacy import scrub_text
 from extract.who_suicide.layouts import detect_layout
 from extract.who_suicide.records import PAYLOAD_FIELDS
@@ -50,12 +49,8 @@ def resolve_files(spec: str | Path) -> list[Path]:
 
 def read_files(paths: list[Path]) -> FileRead:
     """Every record of the files, in file-name order (the order duplicates are judged in)."""
-    frames, counted = [], 0
-    for path in paths:
-        text = files.read_text(path, WHAT, FILE_HINT)
-        frames.append(read_csv_text(text, path.name))
-        counted += csv_records(text)
-    return FileRead(pd.concat(frames, ignore_index=True), counted, tuple(paths))
+    records, counted = files.read_csv_files(paths, read_csv_text, WHAT, FILE_HINT)
+    return FileRead(records, counted, tuple(paths))
 
 
 def read_csv_text(text: str, name: str, hint: str = FILE_HINT) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from extract.batch import QuarantinedRecord
+from extract.record_problems import RecordProblems
 from extract.who_suicide.records import AGE_BANDS, LAYOUT_NAMES, PAYLOAD_FIELDS, ROW_COLUMNS
 
 YEAR_RANGE = (1950, 2100)
@@ -79,14 +80,9 @@ def age_bands(text: pd.Series) -> pd.Series:
 def validate_payload(records: pd.DataFrame) -> tuple[pd.DataFrame, list[QuarantinedRecord]]:
     """Rows for raw.who_suicide_statistics (ROW_COLUMNS) and the records that failed."""
     records = records.reindex(columns=list(PAYLOAD_FIELDS)).reset_index(drop=True)
-    problems: dict[int, list[tuple[str, str]]] = {}
-
-    def flag(mask: pd.Series, field: str, message: str) -> None:
-        for position in np.flatnonzero(mask.to_numpy(dtype=bool)):
-            problems.setdefault(int(position), []).append((field, message))
-
-    problem = _text(records["_problem"])
-    flag(problem.notna(), "record", "")  # the reader's reason, filled in below
+    problems = RecordProblems(records, PAYLOAD_FIELDS)
+    flag = problems.flag
+    problems.flag_reader_problems(_text(records["_problem"]))
     country = _text(records["country"])
     flag(country.isna(), "country", "the record has no country")
     year_text = _text(records["year"])
@@ -133,13 +129,13 @@ def validate_payload(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Quaranti
         }
     )
     _flag_duplicates(rows, problems)
-    return _split(records, rows, problems, problem)
+    return problems.split(rows, ROW_COLUMNS)
 
 
-def _flag_duplicates(rows: pd.DataFrame, problems: dict[int, list[tuple[str, str]]]) -> None:
+def _flag_duplicates(rows: pd.DataFrame, problems: RecordProblems) -> None:
     """Quarantine the later of two otherwise valid records with the same key."""
     valid = np.ones(len(rows), dtype=bool)
-    valid[list(problems)] = False
+    valid[list(problems.found)] = False
     keys = rows.loc[valid, list(KEY)]
     repeated = keys.duplicated(keep="first")
     if not repeated.any():
@@ -152,33 +148,5 @@ def _flag_duplicates(rows: pd.DataFrame, problems: dict[int, list[tuple[str, str
             f"{int(first.loc[position]) + 1}"
         )
         # The reason once, every key field named.
-        found = problems.setdefault(int(position), [])
-        found += [(field, message if field == KEY[0] else "") for field in KEY]
-
-
-def _split(records, rows, problems, reader_problems) -> tuple[pd.DataFrame, list]:
-    bad = np.zeros(len(records), dtype=bool)
-    quarantined = []
-    for position in sorted(problems):
-        bad[position] = True
-        found = problems[position]
-        reader_problem = reader_problems.iat[position]
-        reasons = [reader_problem] if pd.notna(reader_problem) else []
-        reasons += [message for _, message in found if message]
-        source = records["_source"].iat[position]
-        where = f" ({source})" if isinstance(source, str) else ""
-        quarantined.append(
-            QuarantinedRecord.of(
-                position + 1,
-                {k: _value(records[k].iat[position]) for k in PAYLOAD_FIELDS if k != "_problem"},
-                "; ".join(reasons) + where,
-                [field for field, _ in found if field != "record"],
-            )
-        )
-    return rows.loc[~bad, list(ROW_COLUMNS)].reset_index(drop=True), quarantined
-
-
-def _value(value: object) -> object:
-    """A record's value for its excerpt: missing is None however the frame spelt it (a file
-    read has None or NaN, a replay <NA>), so both quarantine a record alike."""
-    return None if pd.isna(value) else value
+        for field in KEY:
+            problems.add(int(position), field, message if field == KEY[0] else "")
