@@ -51,6 +51,14 @@ $(BIN)/.installed: pyproject.toml uv.lock | $(UV)
 
 install: $(BIN)/.installed
 
+# checkov checks terraform/ in make test, from an environment of its own (it pins packaging<24,
+# which pytest 9 cannot share): pinned with hashes in tests/deploy/checkov-requirements.txt.
+CHECKOV_VENV := $(CURDIR)/.tools/checkov
+export MINDPULSE_CHECKOV := $(CHECKOV_VENV)/bin/checkov
+$(CHECKOV_VENV)/.installed: tests/deploy/checkov-requirements.txt | $(UV)
+	$(call stage,install checkov (own environment),$(UV) venv -q --allow-existing $(CHECKOV_VENV) && $(UV) pip sync -q --python $(CHECKOV_VENV)/bin/python $<)
+	@touch $@
+
 $(MANIFEST): $(BIN)/.installed $(shell find dbt_project \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' 2>/dev/null)
 	$(call stage,prepare dbt manifest,cd dbt_project && $(BIN)/dbt parse --quiet)
 
@@ -68,7 +76,7 @@ BATCH ?= latest
 replay: prepare $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/python -m orchestration.run_pipeline --replay "$(BATCH)"
 
-test: prepare $(DAGSTER_HOME)/dagster.yaml
+test: prepare $(DAGSTER_HOME)/dagster.yaml $(CHECKOV_VENV)/.installed
 	@$(BIN)/pytest
 
 dev: prepare $(DAGSTER_HOME)/dagster.yaml

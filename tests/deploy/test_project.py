@@ -21,6 +21,7 @@ EXPECTED_TOP_LEVEL = {
     "uv.lock",
     ".gitignore",
     ".ci",
+    "Dockerfile",
 }
 IGNORED = {
     ".git",
@@ -63,7 +64,10 @@ def test_core_stack_is_pinned_exactly_and_locked():
 
 def test_readme_documents_every_environment_variable():
     readme = (PROJECT_ROOT / "README.md").read_text()
-    settings_source = (PROJECT_ROOT / "orchestration" / "settings.py").read_text()
+    settings_source = "".join(
+        (PROJECT_ROOT / "orchestration" / name).read_text()
+        for name in ("settings.py", "cloud_settings.py")
+    )
     variables = set(re.findall(r"\b(?:MINDPULSE|SNOWFLAKE)_[A-Z_]+\b", settings_source))
     assert variables
     missing = sorted(v for v in variables if v not in readme)
