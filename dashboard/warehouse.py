@@ -6,7 +6,7 @@ never the file the pipeline writes; dashboard/published.py reads it. app.py call
 publication pinned then: a page never mixes two publications, and the next run (a reload, any
 widget change) reads the newest one.
 
-With ``MINDPULSE_WAREHOUSE=snowflake`` the same SQL runs through ``st.connection("snowflake")``,
+With ``MINDPULSE_WAREHOUSE=snowflake`` the same SQL runs through Streamlit's Snowflake connection,
 configured from the same ``SNOWFLAKE_*`` settings as dbt (``.streamlit/secrets.toml`` may add to
 them). That is a live database: nothing to pin; results are cached for a while. The
 SQL uses ``?`` placeholders, which DuckDB and Streamlit's Snowflake connection (qmark
@@ -104,28 +104,28 @@ def run_query(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     return _normalise_types(frame.copy())
 
 
-def snowflake_connection_kwargs() -> dict[str, str]:
+def snowflake_connection_kwargs() -> dict[str, Any]:
     """The SNOWFLAKE_* settings the pipeline and dbt use, as connector arguments.
 
     Passing them keeps one configuration for every layer; anything unset can still come from
-    the [connections.snowflake] section of .streamlit/secrets.toml.
+    the [connections.mindpulse] section of .streamlit/secrets.toml. The SQL of the pages uses
+    ``?`` placeholders: the connection is opened with the qmark paramstyle.
     """
     snowflake = load_settings().snowflake
     if snowflake is None:
         return {}
-    kwargs = {
-        "account": snowflake.account,
-        "user": snowflake.user,
-        "role": snowflake.role,
-        "warehouse": snowflake.warehouse,
-        "database": snowflake.database,
-        "private_key_file": snowflake.private_key_path,
-    }
-    return {name: value for name, value in kwargs.items() if value}
+    return {**snowflake.connection_args(), "paramstyle": "qmark"}
+
+
+# Not "snowflake": for a connection of that name without a secrets.toml section, Streamlit
+# ignores the keyword arguments and reads Snowflake's own default connection instead.
+SNOWFLAKE_CONNECTION_NAME = "mindpulse"
 
 
 def snowflake_connection() -> Any:
-    return st.connection("snowflake", type="snowflake", **snowflake_connection_kwargs())
+    return st.connection(
+        SNOWFLAKE_CONNECTION_NAME, type="snowflake", **snowflake_connection_kwargs()
+    )
 
 
 def _snowflake_query(sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
@@ -138,7 +138,7 @@ def _snowflake_query(sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
         log.error("Snowflake query failed: %s", " ".join(sql.split()), exc_info=exc)
         raise DataUnavailable(
             "Snowflake did not answer the dashboard's query. Check the SNOWFLAKE_* settings "
-            "(or the [connections.snowflake] section of .streamlit/secrets.toml) and that the "
+            "(or the [connections.mindpulse] section of .streamlit/secrets.toml) and that the "
             "pipeline has built the marts and ml schemas, then reload this page."
         ) from exc
     # Snowflake returns upper-case identifiers; the pages use the contract's lower-case names.

@@ -42,10 +42,10 @@ def account(conn, raw_schema: str, table: str, batch: ExtractBatch) -> Accountin
     [(in_raw, in_quarantine)] = conn.execute(
         f"""
         select
-            (select count(*) from {raw_schema}.{table} where _batch_id = $batch),
-            (select count(*) from {raw_schema}.quarantine where batch_id = $batch)
+            (select count(*) from {raw_schema}.{table} where _batch_id = ?),
+            (select count(*) from {raw_schema}.quarantine where batch_id = ?)
         """,
-        {"batch": batch.batch_id},
+        [batch.batch_id, batch.batch_id],
     ).fetchall()
     accounting = Accounting(batch.records_in_payload, batch.counted_by, in_raw, in_quarantine)
     if not accounting.balanced:

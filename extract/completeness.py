@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import duckdb
 import pandas as pd
 
 from extract.batch import ExtractBatch, ExtractError
 from extract.contract import RawTableContract
+from extract.warehouse import table_exists
 
 DEFAULT_MIN_SHARE = 0.9  # a new batch needs 90 % of the previous one's rows and series
 ACCEPT_SHRINK_HINT = (
@@ -111,7 +111,7 @@ def batch_window(
 
 
 def profile_loaded(
-    conn: duckdb.DuckDBPyConnection,
+    conn,  # DuckDB, or extract.warehouse.SnowflakeSession
     contract: RawTableContract,
     raw_schema: str,
     mode: str,
@@ -119,7 +119,7 @@ def profile_loaded(
 ) -> BatchProfile | None:
     """The profile of what raw.<table> holds from `mode` (within `window`), or None if nothing."""
     table = f"{raw_schema}.{contract.table}"
-    if not _table_exists(conn, raw_schema, contract.table):
+    if not table_exists(conn, raw_schema, contract.table):
         return None
     where, params = "_source_mode = ?", [mode]
     if window is not None:
@@ -186,7 +186,7 @@ def find_problems(
 
 
 def check_completeness(
-    conn: duckdb.DuckDBPyConnection,
+    conn,  # DuckDB, or extract.warehouse.SnowflakeSession
     batch: ExtractBatch,
     contract: RawTableContract,
     raw_schema: str,
@@ -241,11 +241,3 @@ def _some(values: Iterable[str], limit: int = 5) -> str:
     shown = ", ".join(ordered[:limit])
     more = len(ordered) - limit
     return f"{shown} and {more:,} more" if more > 0 else shown
-
-
-def _table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    [(count,)] = conn.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return count > 0

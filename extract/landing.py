@@ -9,6 +9,10 @@ Landed files are never edited, but they are not kept forever either: a payload b
 to one already landed for the source reuses that file instead of adding a copy (sample data is
 the same on every run), and :func:`prune_landing` removes a source's files older than the
 retention, always keeping its newest file and the one the current run uses.
+
+These functions are the local folder; ``extract.landing_s3`` gives an S3 bucket the same
+semantics, and ``extract.landing_store`` puts both behind one interface. A landing's location is
+a ``Path`` in the folder and an ``s3://bucket/key`` URI on S3.
 """
 
 from __future__ import annotations
@@ -24,13 +28,26 @@ from pathlib import Path
 from extract.batch import ExtractBatch, ExtractError
 
 # Batch ids end in this many hex digits of the payload's sha256 (extract.batch.make_batch_id).
-_ID_DIGEST_LENGTH = 8
+ID_DIGEST_LENGTH = 8
+S3_SCHEME = "s3://"
+
+# Where a payload was landed: a file in the local folder, or an s3://bucket/key URI.
+Location = Path | str
+
+
+def is_s3_uri(location: Location) -> bool:
+    return isinstance(location, str) and location.startswith(S3_SCHEME)
 
 
 @dataclass(frozen=True)
 class Landing:
-    path: Path  # the landed file the batch is loaded from
+    location: Location  # the landed file (or S3 object) the batch is loaded from
     reused: bool  # True: an earlier run had landed exactly these bytes, nothing was written
+
+    @property
+    def path(self) -> Location:
+        """The location under its first name (load_batch callers and the tests read .path)."""
+        return self.location
 
 
 def landing_path_for(batch: ExtractBatch, landing_dir: Path) -> Path:
@@ -49,7 +66,7 @@ def land_payload(batch: ExtractBatch, landing_dir: Path) -> Landing:
     if identical is not None:
         return Landing(identical, reused=True)
     if target.exists():
-        raise _already_landed(target)  # the same batch id with other bytes
+        raise already_landed(target)  # the same batch id with other bytes
 
     fd, tmp_name = tempfile.mkstemp(prefix=f".{batch.batch_id}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
@@ -76,7 +93,7 @@ def find_identical_payload(batch: ExtractBatch, landing_dir: Path) -> Path | Non
     compared in full, so a mere prefix collision is never taken for the same payload.
     """
     digest = hashlib.sha256(batch.payload).hexdigest()
-    pattern = f"{batch.source}-*-{digest[:_ID_DIGEST_LENGTH]}{batch.payload_suffix}"
+    pattern = f"{batch.source}-*-{digest[:ID_DIGEST_LENGTH]}{batch.payload_suffix}"
     folder = Path(landing_dir) / batch.source
     for candidate in sorted(folder.glob(pattern), key=_age_order, reverse=True):
         if not candidate.is_file() or candidate.stat().st_size != len(batch.payload):
@@ -133,7 +150,7 @@ def _publish_exclusively(tmp: Path, target: Path) -> None:
         os.link(tmp, target)
         return
     except FileExistsError:
-        raise _already_landed(target) from None
+        raise already_landed(target) from None
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
             raise
@@ -142,7 +159,7 @@ def _publish_exclusively(tmp: Path, target: Path) -> None:
     try:
         os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
     except FileExistsError:
-        raise _already_landed(target) from None
+        raise already_landed(target) from None
     os.replace(tmp, target)
 
 
@@ -154,7 +171,8 @@ def _fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
-def _already_landed(target: Path) -> ExtractError:
+def already_landed(target: Location) -> ExtractError:
+    """The error for a landing name that is taken by other bytes (the local folder and S3)."""
     return ExtractError(
         f"Landing file {target} already exists; landed payloads are immutable and are never "
         "overwritten. Run the extract again to get a new batch id, or load the existing file."

@@ -1,9 +1,11 @@
-"""Load an extract batch into the RAW layer of DuckDB, replacing what it supersedes.
+"""Load an extract batch into the RAW layer of the warehouse, replacing what it supersedes.
 
-One transaction per load: create the raw tables if they are missing, run the completeness
-guard (``extract.completeness``) against what the table holds, delete what the batch replaces
-(a snapshot source's whole table and its quarantine rows; an incremental source's window),
-insert the batch's valid rows (with ``_batch_id``, ``_loaded_at``, ``_source_mode``) and its
+The same code loads DuckDB and Snowflake (extract.warehouse gives both one connection
+interface). One transaction per load: create the raw tables if they are missing (before the
+transaction on Snowflake, which commits around DDL), run the completeness guard
+(``extract.completeness``) against what the table holds, delete what the batch replaces (a
+snapshot source's whole table and its quarantine rows; an incremental source's window), insert
+the batch's valid rows (with ``_batch_id``, ``_loaded_at``, ``_source_mode``) and its
 quarantined records, check that every record of the payload is accounted for, and append a row
 to ``raw.load_batches``. Any error rolls everything back, so the warehouse is either the old
 load or the new one, never a mix, and re-running a load never duplicates rows.
@@ -16,20 +18,19 @@ source on every load, and the old ones are exactly what must not be kept).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from extract.accounting import Accounting, account
 from extract.batch import ExtractBatch, ExtractError, utc_now_naive
 from extract.completeness import GuardOutcome, ShrinkPolicy, batch_window, check_completeness
 from extract.contract import RawTableContract
+from extract.warehouse import catalog_type, table_columns, table_exists, write_atomically
 
 RAW_SCHEMA = "raw"  # the same name in every warehouse (see orchestration.settings)
 
@@ -83,17 +84,18 @@ class LoadResult:
 
 
 def load_batch(
-    conn: duckdb.DuckDBPyConnection,
+    conn,
     batch: ExtractBatch,
-    landing_path: Path,
+    landing_path: Path | str,
     contract: RawTableContract,
     policy: ShrinkPolicy | None = None,
 ) -> LoadResult:
     """Replace what `batch` supersedes in raw.<table> and raw.quarantine, atomically.
 
-    Raises IncompleteBatchError (the guard refused a batch that looks cut short) or
-    AccountingError (payload and warehouse disagree on the record count); in both cases, as on
-    any error, nothing was written.
+    `conn`: a DuckDB connection or an extract.warehouse.SnowflakeSession. Raises
+    IncompleteBatchError (the guard refused a batch that looks cut short) or AccountingError
+    (payload and warehouse disagree on the record count); in both cases, as on any error,
+    nothing was written.
     """
     table = contract.table
     record_columns = _record_columns(contract, batch)
@@ -104,18 +106,17 @@ def load_batch(
         "quarantine": QUARANTINE_COLUMNS,
         "load_batches": LOAD_BATCHES_COLUMNS,
     }
-    conn.begin()
-    try:
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
-        _drop_legacy_quarantine(conn)
-        for name, columns in tables.items():
-            _ensure_table(conn, name, columns)
+
+    def prepare(registered: list[str]) -> None:
+        _prepare(conn, tables, batch, loaded_at, registered)
+
+    def write() -> tuple[GuardOutcome, int, Accounting]:
         guard = check_completeness(
             conn, batch, contract, RAW_SCHEMA, policy, asset=f"{RAW_SCHEMA}/{table}"
         )
         _delete_superseded(conn, contract, batch)
         rows_loaded = _insert_rows(conn, table, record_columns, batch, loaded_at)
-        _insert_quarantine(conn, batch, loaded_at)
+        _insert_quarantine(conn, batch)
         accounting = account(conn, RAW_SCHEMA, table, batch)
         conn.execute(
             f"INSERT INTO {RAW_SCHEMA}.load_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -130,11 +131,9 @@ def load_batch(
                 loaded_at,
             ],
         )
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        _unregister_views(conn, table, batch.source)  # an aborted transaction keeps them
-        raise
+        return guard, rows_loaded, accounting
+
+    guard, rows_loaded, accounting = write_atomically(conn, prepare, write)
     return LoadResult(
         source=batch.source,
         batch_id=batch.batch_id,
@@ -142,7 +141,7 @@ def load_batch(
         rows_loaded=rows_loaded,
         rows_quarantined=len(batch.quarantined),
         loaded_at=loaded_at,
-        landing_path=Path(landing_path),
+        landing_path=landing_path if isinstance(landing_path, str) else Path(landing_path),
         guard=guard,
         accounting=accounting,
     )
@@ -179,8 +178,8 @@ def _delete_superseded(conn, contract: RawTableContract, batch: ExtractBatch) ->
     # its quarantine goes too; batches that still have rows keep theirs.
     conn.execute(
         f"""
-        DELETE FROM {RAW_SCHEMA}.quarantine AS q
-        WHERE q.source = ? AND q.batch_id IN (
+        DELETE FROM {RAW_SCHEMA}.quarantine
+        WHERE source = ? AND batch_id IN (
             SELECT b.batch_id FROM {RAW_SCHEMA}.load_batches AS b
             WHERE b.source = ? AND b.rows_loaded > 0
               AND NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t._batch_id = b.batch_id)
@@ -190,25 +189,20 @@ def _delete_superseded(conn, contract: RawTableContract, batch: ExtractBatch) ->
     )
 
 
-def newest_loaded(
-    conn: duckdb.DuckDBPyConnection, contract: RawTableContract, raw_schema: str, mode: str
-) -> datetime | None:
+def newest_loaded(conn, contract: RawTableContract, raw_schema: str, mode: str) -> datetime | None:
     """The newest date_column value raw.<table> holds from `mode`; None when it holds none
     (or does not exist yet). An incremental live source fetches from there on."""
-    try:
-        [(newest,)] = conn.execute(
-            f"select max({contract.date_column}) from {raw_schema}.{contract.table} "
-            "where _source_mode = ?",
-            [mode],
-        ).fetchall()
-    except duckdb.CatalogException:
+    if not table_exists(conn, raw_schema, contract.table):
         return None
+    [(newest,)] = conn.execute(
+        f"select max({contract.date_column}) from {raw_schema}.{contract.table} "
+        "where _source_mode = ?",
+        [mode],
+    ).fetchall()
     return newest
 
 
-def data_version(
-    conn: duckdb.DuckDBPyConnection, contract: RawTableContract, batch: ExtractBatch
-) -> str:
+def data_version(conn, contract: RawTableContract, batch: ExtractBatch) -> str:
     """The raw table's data version after `batch` was loaded (and the table kept up): equal
     exactly when it holds the same records, batch ids and load times aside, so that Dagster
     (and orchestration.dbt_reuse) see an unchanged input as unchanged.
@@ -225,8 +219,9 @@ def data_version(
     if contract.load == "snapshot":
         return batch.content_version()
     # Order-free: each row's hash summed (a multiset, with the count), so the table needs no
-    # sort. DuckDB's hash may change between DuckDB versions: an upgrade changes every version
-    # once, which only costs one rebuild downstream.
+    # sort. hash() exists in DuckDB and Snowflake (with different values: a version belongs to
+    # one warehouse); it may change between versions of the engine: an upgrade changes every
+    # version once, which only costs one rebuild downstream.
     columns = ", ".join([*contract.column_names, "_source_mode"])
     [(rows, total)] = conn.execute(
         f"select count(*), coalesce(sum(hash({columns})), 0) from {RAW_SCHEMA}.{contract.table}"
@@ -234,31 +229,22 @@ def data_version(
     return hashlib.sha256(f"{contract.table}:{rows}:{total}".encode()).hexdigest()
 
 
-def _table_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    """(name, type) of raw.<table>'s columns in order; empty when the table does not exist."""
-    found = conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-        [RAW_SCHEMA, table],
-    ).fetchall()
-    return [(name, type_.upper()) for name, type_ in found]
-
-
-def _drop_legacy_quarantine(conn: duckdb.DuckDBPyConnection) -> None:
+def _drop_legacy_quarantine(conn) -> None:
     """Drop raw.quarantine if it has the old layout, so _ensure_table creates the new one.
 
     Only the exact old layout is dropped; any other mismatch is still reported, not guessed at.
     """
-    if _table_columns(conn, "quarantine") == list(LEGACY_QUARANTINE_COLUMNS):
+    legacy = [(name, catalog_type(conn, type_)) for name, type_ in LEGACY_QUARANTINE_COLUMNS]
+    if table_columns(conn, RAW_SCHEMA, "quarantine") == legacy:
         conn.execute(f"DROP TABLE {RAW_SCHEMA}.quarantine")
 
 
-def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
+def _ensure_table(conn, table: str, columns) -> None:
     """Create raw.<table> with the contract's columns, or check an existing one matches it."""
     ddl = ", ".join(f"{name} {type_}" for name, type_ in columns)
     conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({ddl})")
-    found = _table_columns(conn, table)
-    expected = [(name, type_.split()[0]) for name, type_ in columns]
+    found = table_columns(conn, RAW_SCHEMA, table)
+    expected = [(name, catalog_type(conn, type_)) for name, type_ in columns]
     if found != expected:
         raise ExtractError(
             f"{RAW_SCHEMA}.{table} exists with columns {found}, not the contract's {expected}. "
@@ -266,17 +252,32 @@ def _ensure_table(conn: duckdb.DuckDBPyConnection, table: str, columns) -> None:
         )
 
 
+def _prepare(
+    conn, tables: dict, batch: ExtractBatch, loaded_at: datetime, registered: list[str]
+) -> None:
+    """Create the raw tables if missing and make the batch's rows (and its quarantine, if any)
+    readable in SQL, appending the names registered to `registered`."""
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    _drop_legacy_quarantine(conn)
+    for name, columns in tables.items():
+        _ensure_table(conn, name, columns)
+    rows_view = _rows_view(next(iter(tables)))  # the source's table comes first
+    registered.append(rows_view)
+    conn.register(rows_view, batch.rows)
+    if batch.quarantined:
+        registered.append(_quarantine_view(batch.source))
+        conn.register(registered[-1], _quarantine_frame(batch, loaded_at))
+
+
 def _insert_rows(conn, table: str, columns, batch: ExtractBatch, loaded_at: datetime) -> int:
     view = _rows_view(table)
     # Explicit casts make the contract types win over whatever pandas inferred.
     select = ", ".join(f"CAST({name} AS {type_.split()[0]})" for name, type_ in columns)
     names = ", ".join(name for name, _ in columns + LOAD_COLUMNS)
-    conn.register(view, batch.rows)
     conn.execute(
         f"INSERT INTO {RAW_SCHEMA}.{table} ({names}) SELECT {select}, ?, ?, ? FROM {view}",
         [batch.batch_id, loaded_at, batch.mode],
     )
-    conn.unregister(view)
     # fetchall, not fetchone: DuckDB 2 keeps a partly fetched result open on the connection.
     [(count,)] = conn.execute(
         f"SELECT count(*) FROM {RAW_SCHEMA}.{table} WHERE _batch_id = ?", [batch.batch_id]
@@ -286,11 +287,9 @@ def _insert_rows(conn, table: str, columns, batch: ExtractBatch, loaded_at: date
     return count
 
 
-def _insert_quarantine(conn, batch: ExtractBatch, loaded_at: datetime) -> None:
-    if not batch.quarantined:
-        return
+def _quarantine_frame(batch: ExtractBatch, loaded_at: datetime) -> pd.DataFrame:
     # Only QuarantinedRecord's fields are written; it scrubbed them when it was built.
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "source": batch.source,
             "batch_id": batch.batch_id,
@@ -303,11 +302,17 @@ def _insert_quarantine(conn, batch: ExtractBatch, loaded_at: datetime) -> None:
             "quarantined_at": loaded_at,
         }
     )
-    view = _quarantine_view(batch.source)
+
+
+def _insert_quarantine(conn, batch: ExtractBatch) -> None:
+    if not batch.quarantined:
+        return
     names = ", ".join(name for name, _ in QUARANTINE_COLUMNS)
-    conn.register(view, frame)
-    conn.execute(f"INSERT INTO {RAW_SCHEMA}.quarantine ({names}) SELECT {names} FROM {view}")
-    conn.unregister(view)
+    casts = ", ".join(f"CAST({name} AS {type_})" for name, type_ in QUARANTINE_COLUMNS)
+    conn.execute(
+        f"INSERT INTO {RAW_SCHEMA}.quarantine ({names}) "
+        f"SELECT {casts} FROM {_quarantine_view(batch.source)}"
+    )
 
 
 def _rows_view(table: str) -> str:
@@ -316,9 +321,3 @@ def _rows_view(table: str) -> str:
 
 def _quarantine_view(source: str) -> str:
     return f"_mindpulse_{source}_quarantine"
-
-
-def _unregister_views(conn: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
-    for view in (_rows_view(table), _quarantine_view(source)):
-        with contextlib.suppress(duckdb.Error):
-            conn.unregister(view)

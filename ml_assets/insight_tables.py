@@ -21,7 +21,8 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from ml_assets.ml_tables import replace_table, table_columns
+from extract.warehouse import write_atomically
+from ml_assets.ml_tables import ensure_table, fill_table, table_columns
 
 REDDIT_INSIGHTS = "reddit_insights"
 REDDIT_INSIGHT_CELLS = "reddit_insight_cells"
@@ -88,22 +89,31 @@ def write_insight_tables(
                 f"{schema}.{name}: columns {list(frame.columns)} do not match the contract "
                 f"{list(columns)}"
             )
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    replaced = {
+        REDDIT_INSIGHTS: (insights, REDDIT_INSIGHT_COLUMNS),
+        REDDIT_INSIGHT_CELLS: (cells, REDDIT_INSIGHT_CELL_COLUMNS),
+    }
+    views = {name: f"_mindpulse_ml_{name}_frame" for name in (*replaced, LLM_CACHE)}
+
+    def prepare(registered: list[str]) -> None:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        for name, (frame, columns) in replaced.items():
+            ensure_table(conn, schema, name, columns)
+            registered.append(views[name])
+            conn.register(views[name], frame)
+        _ensure_cache(conn, schema)
+        registered.append(views[LLM_CACHE])
+        conn.register(views[LLM_CACHE], new_cache.drop_duplicates("input_hash"))
+
+    def write() -> dict[str, int]:
         written = {
-            name: replace_table(conn, schema, name, columns, frame)
-            for name, columns, frame in (
-                (REDDIT_INSIGHTS, REDDIT_INSIGHT_COLUMNS, insights),
-                (REDDIT_INSIGHT_CELLS, REDDIT_INSIGHT_CELL_COLUMNS, cells),
-            )
+            name: fill_table(conn, schema, name, columns, views[name], len(frame))
+            for name, (frame, columns) in replaced.items()
         }
-        written[LLM_CACHE] = _add_to_cache(conn, schema, new_cache)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return written
+        written[LLM_CACHE] = _add_to_cache(conn, schema, views[LLM_CACHE])
+        return written
+
+    return write_atomically(conn, prepare, write)
 
 
 def read_cached_summaries(
@@ -117,7 +127,7 @@ def read_cached_summaries(
     try:
         rows = conn.execute(
             f"select c.input_hash, c.summary from {schema}.{LLM_CACHE} as c "
-            "semi join _mindpulse_wanted_requests as w using (input_hash)"
+            "where c.input_hash in (select input_hash from _mindpulse_wanted_requests)"
         ).fetchall()
     finally:
         conn.unregister("_mindpulse_wanted_requests")
@@ -140,22 +150,26 @@ def read_stored_cells(
         return cells, insights
     conn.register("_mindpulse_wanted_cells", wanted)
     try:
+        # IN and EXISTS rather than DuckDB's SEMI JOIN: the same SQL runs on Snowflake.
+        wanted_cells = (
+            f"select c.week, c.subreddit from {schema}.{REDDIT_INSIGHT_CELLS} as c "
+            "where c.cell_hash in (select cell_hash from _mindpulse_wanted_cells)"
+        )
         cells = conn.execute(
             f"select c.* from {schema}.{REDDIT_INSIGHT_CELLS} as c "
-            "semi join _mindpulse_wanted_cells as w using (cell_hash)"
+            "where c.cell_hash in (select cell_hash from _mindpulse_wanted_cells)"
         ).df()
         insights = conn.execute(
-            f"select i.* from {schema}.{REDDIT_INSIGHTS} as i "
-            f"semi join (select c.week, c.subreddit from {schema}.{REDDIT_INSIGHT_CELLS} as c "
-            "semi join _mindpulse_wanted_cells as w using (cell_hash)) as k "
-            "using (week, subreddit)"
+            f"select i.* from {schema}.{REDDIT_INSIGHTS} as i where exists ("
+            f"select 1 from ({wanted_cells}) as k "
+            "where k.week = i.week and k.subreddit = i.subreddit)"
         ).df()
     finally:
         conn.unregister("_mindpulse_wanted_cells")
     return cells, insights
 
 
-def _add_to_cache(conn: duckdb.DuckDBPyConnection, schema: str, entries: pd.DataFrame) -> int:
+def _ensure_cache(conn, schema: str) -> None:
     table = f"{schema}.{LLM_CACHE}"
     existing = table_columns(conn, schema, LLM_CACHE)
     if existing and existing != list(LLM_CACHE_COLUMNS):
@@ -165,15 +179,16 @@ def _add_to_cache(conn: duckdb.DuckDBPyConnection, schema: str, entries: pd.Data
     if not existing:
         ddl = ", ".join(f"{col} {typ}" for col, typ in LLM_CACHE_COLUMNS.items())
         conn.execute(f"CREATE TABLE {table} ({ddl}, PRIMARY KEY (input_hash))")
-    if entries.empty:
-        return 0
-    conn.register("_mindpulse_new_cache", entries.drop_duplicates("input_hash"))
-    try:
-        casts = ", ".join(f"CAST({c} AS {t})" for c, t in LLM_CACHE_COLUMNS.items())
-        (inserted,) = conn.execute(
-            f"INSERT INTO {table} SELECT {casts} FROM _mindpulse_new_cache "
-            f"WHERE input_hash NOT IN (SELECT input_hash FROM {table})"
-        ).fetchone()
-        return int(inserted)
-    finally:
-        conn.unregister("_mindpulse_new_cache")
+
+
+def _add_to_cache(conn, schema: str, view: str) -> int:
+    """Add the registered new entries the cache does not hold yet; how many were added."""
+    table = f"{schema}.{LLM_CACHE}"
+    [(before,)] = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+    casts = ", ".join(f"CAST({c} AS {t})" for c, t in LLM_CACHE_COLUMNS.items())
+    conn.execute(
+        f"INSERT INTO {table} SELECT {casts} FROM {view} "
+        f"WHERE input_hash NOT IN (SELECT input_hash FROM {table})"
+    )
+    [(after,)] = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+    return int(after - before)

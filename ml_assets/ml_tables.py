@@ -1,4 +1,5 @@
-"""The ml tables' contracts, and writing and reading them in DuckDB.
+"""The ml tables' contracts, and writing and reading them in the warehouse (DuckDB or
+Snowflake, through extract.warehouse's one connection interface).
 
 The column names and types below are the contract the dashboard and later issues read. The
 forecast tables are replaced together in one transaction; ml.post_sentiment is updated row by
@@ -12,6 +13,9 @@ from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
+
+from extract.warehouse import catalog_type, write_atomically
+from extract.warehouse import table_columns as warehouse_columns
 
 _KEY = {
     "series_key": "VARCHAR",
@@ -112,7 +116,7 @@ def write_ml_tables(
 
 
 def write_tables(
-    conn: duckdb.DuckDBPyConnection,
+    conn,
     tables: dict[str, pd.DataFrame],
     contracts: dict[str, dict[str, str]],
     *,
@@ -120,8 +124,11 @@ def write_tables(
 ) -> dict[str, int]:
     """Replace each given table with its DataFrame; all or nothing. Returns rows written.
 
-    Tables are recreated from their contract's DDL (so types are the contract's, not pandas'),
-    inside one transaction: if any insert fails, every table keeps its previous contents.
+    `conn`: DuckDB, or an extract.warehouse.SnowflakeSession. A table whose layout is not its
+    contract's is created again from the contract's DDL (so types are the contract's, not
+    pandas'); then, in one transaction, every table is emptied and filled: if any insert fails,
+    every table keeps its previous contents. DuckDB takes the DDL into the transaction too;
+    Snowflake commits around DDL, so there it (and the frames' upload) comes first.
     """
     unknown = sorted(set(tables) - set(contracts))
     if unknown:
@@ -133,41 +140,38 @@ def write_tables(
                 f"{schema}.{name}: columns {list(frame.columns)} do not match the contract "
                 f"{expected}"
             )
-    written: dict[str, int] = {}
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    views = {name: f"_mindpulse_ml_{name}_frame" for name in tables}
+
+    def prepare(registered: list[str]) -> None:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name, frame in tables.items():
-            written[name] = replace_table(conn, schema, name, contracts[name], frame)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return written
+            ensure_table(conn, schema, name, contracts[name])
+            registered.append(views[name])
+            conn.register(views[name], frame)
+
+    def write() -> dict[str, int]:
+        return {
+            name: fill_table(conn, schema, name, contracts[name], views[name], len(frame))
+            for name, frame in tables.items()
+        }
+
+    return write_atomically(conn, prepare, write)
 
 
-def replace_table(
-    conn: duckdb.DuckDBPyConnection,
-    schema: str,
-    name: str,
-    columns: dict[str, str],
-    frame: pd.DataFrame,
-) -> int:
-    """Recreate ``schema.name`` from its contract's DDL and fill it with ``frame``.
+def ensure_table(conn, schema: str, name: str, columns: dict[str, str]) -> None:
+    """Create ``schema.name`` from its contract's DDL unless it already has that layout."""
+    expected = [(col, catalog_type(conn, typ)) for col, typ in columns.items()]
+    if warehouse_columns(conn, schema, name) != expected:
+        ddl = ", ".join(f"{col} {typ}" for col, typ in columns.items())
+        conn.execute(f"CREATE OR REPLACE TABLE {schema}.{name} ({ddl})")
 
-    The caller owns the transaction (and the schema's existence).
-    """
-    table = f"{schema}.{name}"
-    ddl = ", ".join(f"{col} {typ}" for col, typ in columns.items())
-    conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
-    view = f"_mindpulse_ml_{name}_frame"
-    conn.register(view, frame)
-    try:
-        casts = ", ".join(f"CAST({col} AS {typ})" for col, typ in columns.items())
-        conn.execute(f"INSERT INTO {table} SELECT {casts} FROM {view}")
-    finally:
-        conn.unregister(view)
-    return len(frame)
+
+def fill_table(conn, schema: str, name: str, columns: dict[str, str], view: str, rows: int) -> int:
+    """Empty ``schema.name`` and insert the registered frame, cast to the contract's types."""
+    casts = ", ".join(f"CAST({col} AS {typ.split()[0]})" for col, typ in columns.items())
+    conn.execute(f"DELETE FROM {schema}.{name}")
+    conn.execute(f"INSERT INTO {schema}.{name} SELECT {casts} FROM {view}")
+    return rows
 
 
 def read_stored_results(
@@ -189,21 +193,16 @@ def read_stored_results(
                 return {name: empty_table(name) for name in ML_TABLES}
             stored[name] = conn.execute(
                 f"select t.* from {schema}.{name} as t "
-                "semi join _mindpulse_wanted_hashes as w using (input_hash)"
+                "where t.input_hash in (select input_hash from _mindpulse_wanted_hashes)"
             ).df()
     finally:
         conn.unregister("_mindpulse_wanted_hashes")
     return stored
 
 
-def table_columns(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+def table_columns(conn, schema: str, table: str) -> list[str]:
     """The table's column names in order; empty when it does not exist."""
-    rows = conn.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, table],
-    ).fetchall()
-    return [name for (name,) in rows]
+    return [name for name, _ in warehouse_columns(conn, schema, table)]
 
 
 def read_post_sentiment(conn: duckdb.DuckDBPyConnection, *, schema: str) -> pd.DataFrame:
@@ -230,18 +229,20 @@ def write_post_sentiment(
             f"contract {list(POST_SENTIMENT_COLUMNS)}; build the frame with score_posts()"
         )
     table = f"{schema}.{POST_SENTIMENT}"
-    ddl = ", ".join(f"{col} {typ}" for col, typ in POST_SENTIMENT_COLUMNS.items())
     casts = ", ".join(
         f"CAST({col} AS {typ.split()[0]})" for col, typ in POST_SENTIMENT_COLUMNS.items()
     )
     keep_frame = pd.DataFrame({"post_id": pd.Series(list(keep), dtype="object")})
-    conn.execute("BEGIN TRANSACTION")
-    try:
+
+    def prepare(registered: list[str]) -> None:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        if table_columns(conn, schema, POST_SENTIMENT) != list(POST_SENTIMENT_COLUMNS):
-            conn.execute(f"CREATE OR REPLACE TABLE {table} ({ddl})")
+        ensure_table(conn, schema, POST_SENTIMENT, POST_SENTIMENT_COLUMNS)
+        registered.append("_mindpulse_post_sentiment_scored")
         conn.register("_mindpulse_post_sentiment_scored", scored)
+        registered.append("_mindpulse_post_sentiment_keep")
         conn.register("_mindpulse_post_sentiment_keep", keep_frame)
+
+    def write() -> int:
         # Casts: pandas gives an empty frame's columns no text type.
         conn.execute(
             f"DELETE FROM {table} WHERE post_id IN "
@@ -251,11 +252,6 @@ def write_post_sentiment(
         )
         conn.execute(f"INSERT INTO {table} SELECT {casts} FROM _mindpulse_post_sentiment_scored")
         [(rows,)] = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    finally:
-        for view in ("_mindpulse_post_sentiment_scored", "_mindpulse_post_sentiment_keep"):
-            conn.unregister(view)
-    return rows
+        return rows
+
+    return write_atomically(conn, prepare, write)

@@ -10,13 +10,12 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dagster_duckdb import DuckDBResource
 
 from orchestration import dbt_parse_state
 from orchestration.dbt_reuse import build_metadata, reused_outputs, unchanged_build
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import DBT_PROJECT_DIR, Settings
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR)
 
@@ -48,7 +47,7 @@ class MindPulseTranslator(DagsterDbtTranslator):
 
 
 def _with_table_metadata(
-    context: dg.AssetExecutionContext, events: list[Any], warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, events: list[Any], warehouse: dg.ResourceParam[Warehouse]
 ) -> Iterator[Any]:
     """Add row counts and column schemas to each materialization, read after dbt has exited.
 
@@ -60,7 +59,7 @@ def _with_table_metadata(
             if isinstance(event, dg.Output):
                 key = context.asset_key_for_output(event.output_name)
                 if len(key.path) == 2:
-                    extra = duckdb_table_metadata(conn, key.path[0], key.path[1])
+                    extra = table_metadata(conn, key.path[0], key.path[1])
                     event = event.with_metadata({**event.metadata, **extra})
             yield event
 
@@ -68,7 +67,8 @@ def _with_table_metadata(
 def _existing_tables(conn, keys) -> set[dg.AssetKey]:
     """The given <schema>/<name> asset keys whose relation exists in the warehouse."""
     rows = conn.execute("select table_schema, table_name from information_schema.tables").fetchall()
-    present = {dg.AssetKey([schema, name]) for schema, name in rows}
+    # Lower case: Snowflake's catalog spells unquoted names in upper case.
+    present = {dg.AssetKey([schema.lower(), name.lower()]) for schema, name in rows}
     return {key for key in keys if key in present}
 
 
@@ -147,7 +147,7 @@ def _dbt_multi_asset(
     def dbt_step(
         context: dg.AssetExecutionContext,
         dbt: DbtCliResource,
-        warehouse: DuckDBResource,
+        warehouse: dg.ResourceParam[Warehouse],
         settings: dg.ResourceParam[Settings],
     ):
         yield from _build(context, dbt, warehouse, settings)
@@ -158,7 +158,7 @@ def _dbt_multi_asset(
 def _build(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
-    warehouse: DuckDBResource,
+    warehouse: dg.ResourceParam[Warehouse],
     settings: Settings,
 ) -> Iterator[Any]:
     """`dbt build` of the step's selection, or its tables as they are when nothing changed."""

@@ -39,7 +39,8 @@ def defs() -> dg.Definitions:
         jobs=[weekly_job],
         schedules=[weekly_schedule],
         resources=build_resources(settings),
-        # DuckDB takes one writer process: run every step in the run's own process, with a
-        # wait for the writer slot that ends (orchestration/executor.py).
-        executor=build_executor(settings) if settings.warehouse == "duckdb" else None,
+        # Every step in the run's own process, with a wait for the writer slot that ends
+        # (orchestration/executor.py): DuckDB takes one writer process, and on Snowflake two
+        # runs must not load the same RAW table at once either (the pool is per deployment).
+        executor=build_executor(settings),
     )

@@ -14,20 +14,20 @@ from datetime import datetime
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from extract.accounting import AccountingError
 from extract.batch import ExtractBatch
 from extract.completeness import ShrinkPolicy
 from extract.contract import RawTableContract
-from extract.landing import Landing, land_payload, prune_landing
+from extract.landing import Landing, is_s3_uri
 from extract.privacy import scrub_text
 from extract.raw_load import LoadResult, data_version, load_batch, newest_loaded
-from extract.replay import RebuildBatch, find_landed, replay_batch
-from orchestration.resources import WAREHOUSE_POOL
+from extract.replay import RebuildBatch, replay_batch
+from orchestration.landing_store import landing_store
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import RAW_SCHEMA, Settings
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 ACCOUNTING_CHECK = "every_record_accounted_for"
 
@@ -88,18 +88,20 @@ def build_raw_asset(
         context: dg.AssetExecutionContext,
         config: RawLoadConfig,
         settings: dg.ResourceParam[Settings],
-        warehouse: DuckDBResource,
+        warehouse: dg.ResourceParam[Warehouse],
     ):
         policy = ShrinkPolicy(
             min_share=settings.min_batch_share,
             accept=config.accept_shrink or settings.accepts_shrink(contract.source),
         )
         if config.replay:
+            store = landing_store(settings)
             with warehouse.get_connection() as conn:
-                landed = find_landed(settings.landing_dir, contract.source, config.replay, conn)
-            batch, landing = replay_batch(landed, rebuild), Landing(landed.path, reused=True)
+                landed = store.find_landed(contract.source, config.replay, conn)
+            batch = replay_batch(landed, rebuild, store.read)
+            landing = Landing(landed.location, reused=True)
             pruned = 0
-            context.log.info(f"Replaying {landed.path.name} from the landing folder.")
+            context.log.info(f"Replaying {landed.name} from {store.where}.")
         else:
             newest = None
             if contract.load == "incremental":
@@ -117,13 +119,13 @@ def build_raw_asset(
                 )
                 raise
             upkeep = after_load(conn, settings, loaded) if after_load else {}
-            table_metadata = duckdb_table_metadata(conn, RAW_SCHEMA, contract.table)
+            described = table_metadata(conn, RAW_SCHEMA, contract.table)
             version = data_version(conn, contract, batch)
         _log_load(context, batch, loaded)
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
-                **table_metadata,
+                **described,
                 **_load_metadata(batch, loaded, landing, config.replay),
                 "landing_files_pruned": pruned,
                 **upkeep,
@@ -138,16 +140,15 @@ def build_raw_asset(
 def _land(
     context: dg.AssetExecutionContext, batch: ExtractBatch, settings: Settings
 ) -> tuple[Landing, int]:
-    """Land the payload and prune the source's old landing files; the landing and how many
-    files were pruned."""
-    landing = land_payload(batch, settings.landing_dir)
-    pruned = prune_landing(
-        settings.landing_dir, batch.source, settings.landing_retention_days, keep=landing.path
-    )
+    """Land the payload (local folder or S3, orchestration.landing_store) and prune the
+    source's old landing files; the landing and how many files were pruned."""
+    store = landing_store(settings)
+    landing = store.land(batch)
+    pruned = store.prune(batch.source, settings.landing_retention_days, keep=landing.location)
     if pruned:
         context.log.info(
-            f"Removed {len(pruned)} landing file(s) of {batch.source} older than "
-            f"{settings.landing_retention_days} days."
+            f"Removed {len(pruned)} landing file(s) of {batch.source} from {store.where} "
+            f"older than {settings.landing_retention_days} days."
         )
     return landing, len(pruned)
 
@@ -176,7 +177,7 @@ def _load_metadata(batch, loaded: LoadResult, landing: Landing, replay: str) -> 
         "rows_in": loaded.rows_in,
         "rows_loaded": loaded.rows_loaded,
         "rows_quarantined": loaded.rows_quarantined,
-        "landing_file": dg.MetadataValue.path(str(landing.path)),
+        "landing_file": _landing_metadata(landing),
         # 'reused': an earlier run had landed exactly these bytes; no new file was written.
         "landing": "replayed" if replay else ("reused" if landing.reused else "landed"),
         "completeness_guard": guard.status,
@@ -185,6 +186,13 @@ def _load_metadata(batch, loaded: LoadResult, landing: Landing, replay: str) -> 
         "guard_problems": dg.MetadataValue.json(list(guard.problems)),
         **{name: _note_value(value) for name, value in batch.notes.items()},
     }
+
+
+def _landing_metadata(landing: Landing) -> dg.MetadataValue:
+    """Where the batch was loaded from: a file path locally, a link to the S3 object."""
+    if is_s3_uri(landing.location):
+        return dg.MetadataValue.url(str(landing.location))
+    return dg.MetadataValue.path(str(landing.location))
 
 
 def _note_value(value):

@@ -8,13 +8,12 @@ exactly when a forecast would change.
 
 import dagster as dg
 import pandas as pd
-from dagster_duckdb import DuckDBResource
 
 from ml_assets.forecast import MODEL_VERSION, ForecastRun, forecast_all
 from ml_assets.ml_tables import read_stored_results, write_ml_tables
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, Settings
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 FCT_SIGNALS_KEY = dg.AssetKey([MARTS_SCHEMA, "fct_signals"])
 FORECASTS_KEY = dg.AssetKey([ML_SCHEMA, "forecasts"])
@@ -100,7 +99,7 @@ def accuracy_metadata(metrics: pd.DataFrame) -> dict[str, dg.MetadataValue]:
 )
 def signal_forecasts(
     context: dg.AssetExecutionContext,
-    warehouse: DuckDBResource,
+    warehouse: dg.ResourceParam[Warehouse],
     settings: dg.ResourceParam[Settings],
 ):
     with warehouse.get_connection() as conn:
@@ -112,9 +111,7 @@ def signal_forecasts(
             n_jobs=settings.forecast_jobs,
         )
         write_ml_tables(conn, run.tables(), schema=ML_SCHEMA)
-        table_metadata = {
-            name: duckdb_table_metadata(conn, ML_SCHEMA, name) for name in _TABLE_KEYS
-        }
+        described = {name: table_metadata(conn, ML_SCHEMA, name) for name in _TABLE_KEYS}
     context.log.info(
         f"{MODEL_VERSION}: {run.series_reused} series reused, {run.series_fitted} fitted"
     )
@@ -122,6 +119,6 @@ def signal_forecasts(
     for name, key in _TABLE_KEYS.items():
         yield dg.MaterializeResult(
             asset_key=key,
-            metadata={**table_metadata[name], **reuse_metadata(run), **extra.get(name, {})},
+            metadata={**described[name], **reuse_metadata(run), **extra.get(name, {})},
             data_version=dg.DataVersion(run.data_version),
         )

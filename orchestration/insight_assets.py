@@ -10,7 +10,6 @@ is written.
 
 import dagster as dg
 import pandas as pd
-from dagster_duckdb import DuckDBResource
 
 from ml_assets.gemini import GeminiConfig
 from ml_assets.insight_cells import (
@@ -29,9 +28,9 @@ from ml_assets.insight_tables import (
 )
 from ml_assets.insights import INSIGHT_VERSION
 from ml_assets.themes import ThemeSettings
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, Settings
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 FCT_REDDIT_POSTS_KEY = dg.AssetKey([MARTS_SCHEMA, "fct_reddit_posts"])
 POST_SENTIMENT_KEY = dg.AssetKey([ML_SCHEMA, "post_sentiment"])
@@ -54,22 +53,29 @@ def read_posts(conn, max_text_chars: int, weeks: list) -> tuple[pd.DataFrame, pd
     Only the columns themes use, and no more body than they read: at a million posts the
     whole bodies would cost more memory than the rest of the asset.
     """
-    weeks_sql = "created_week in (select unnest(?::date[]))"
-    posts = conn.execute(
-        f"""
-        select post_id, subreddit, title, left(body, {int(max_text_chars)}) as body, created_week
-        from {MARTS_SCHEMA}.fct_reddit_posts where {weeks_sql}
-        """,
-        [weeks],
-    ).df()
-    sentiment = conn.execute(
-        f"""
-        select s.post_id, s.compound from {ML_SCHEMA}.post_sentiment as s
-        semi join (select post_id from {MARTS_SCHEMA}.fct_reddit_posts where {weeks_sql}) as p
-            using (post_id)
-        """,
-        [weeks],
-    ).df()
+    # The weeks as a registered frame, not a bound list: the same SQL runs on Snowflake.
+    conn.register(
+        "_mindpulse_insight_weeks", pd.DataFrame({"week": pd.Series(weeks, dtype=object)})
+    )
+    weeks_sql = "created_week in (select cast(week as date) from _mindpulse_insight_weeks)"
+    try:
+        posts = conn.execute(
+            f"""
+            select post_id, subreddit, title, left(body, {int(max_text_chars)}) as body,
+                   created_week
+            from {MARTS_SCHEMA}.fct_reddit_posts where {weeks_sql}
+            """
+        ).df()
+        sentiment = conn.execute(
+            f"""
+            select s.post_id, s.compound from {ML_SCHEMA}.post_sentiment as s
+            where s.post_id in (
+                select post_id from {MARTS_SCHEMA}.fct_reddit_posts where {weeks_sql}
+            )
+            """
+        ).df()
+    finally:
+        conn.unregister("_mindpulse_insight_weeks")
     return posts, sentiment
 
 
@@ -114,7 +120,7 @@ def insight_metadata(run: CellRun, settings: ThemeSettings, llm: str) -> dict:
 def reddit_insights(
     context: dg.AssetExecutionContext,
     settings: dg.ResourceParam[Settings],
-    warehouse: DuckDBResource,
+    warehouse: dg.ResourceParam[Warehouse],
 ):
     gemini = gemini_config(settings)
     theme_settings = ThemeSettings()
@@ -140,7 +146,7 @@ def reddit_insights(
         written = write_insight_tables(
             conn, run.insights, run.new_cache, run.cells, schema=ML_SCHEMA
         )
-        table_metadata = duckdb_table_metadata(conn, ML_SCHEMA, REDDIT_INSIGHTS)
+        described = table_metadata(conn, ML_SCHEMA, REDDIT_INSIGHTS)
     llm = gemini.generator if gemini else "off"
     context.log.info(
         f"{len(run.insights)} themes; cells {run.cells_reused} reused, {run.cells_computed} "
@@ -149,7 +155,7 @@ def reddit_insights(
     )
     return dg.MaterializeResult(
         metadata={
-            **table_metadata,
+            **described,
             **insight_metadata(run, theme_settings, llm),
             "cache_entries_added": dg.MetadataValue.int(written[LLM_CACHE]),
         },

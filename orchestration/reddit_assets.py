@@ -10,14 +10,13 @@ a hash over every post's text hash, so Dagster marks it stale exactly when a sco
 """
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from extract.batch import utc_now_naive
 from ml_assets.ml_tables import POST_SENTIMENT, read_post_sentiment, write_post_sentiment
 from ml_assets.sentiment import MODEL, POST_COLUMNS, score_posts
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 FCT_REDDIT_POSTS_KEY = dg.AssetKey([MARTS_SCHEMA, "fct_reddit_posts"])
 POST_SENTIMENT_KEY = dg.AssetKey([ML_SCHEMA, POST_SENTIMENT])
@@ -37,7 +36,7 @@ POST_SENTIMENT_KEY = dg.AssetKey([ML_SCHEMA, POST_SENTIMENT])
     ),
 )
 def post_sentiment(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource
+    context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
 ) -> dg.MaterializeResult:
     with warehouse.get_connection() as conn:
         posts = conn.execute(
@@ -50,7 +49,7 @@ def post_sentiment(
             scored_at=utc_now_naive(),
         )
         write_post_sentiment(conn, run.scored, keep=run.post_ids, schema=ML_SCHEMA)
-        table_metadata = duckdb_table_metadata(conn, ML_SCHEMA, POST_SENTIMENT)
+        described = table_metadata(conn, ML_SCHEMA, POST_SENTIMENT)
         labels = dict(
             conn.execute(
                 f"select label, count(*) from {ML_SCHEMA}.{POST_SENTIMENT} group by label"
@@ -59,7 +58,7 @@ def post_sentiment(
     context.log.info(f"{MODEL}: {run.posts_scored} posts scored, {run.posts_reused} reused")
     return dg.MaterializeResult(
         metadata={
-            **table_metadata,
+            **described,
             "posts_scored": dg.MetadataValue.int(run.posts_scored),
             "posts_reused": dg.MetadataValue.int(run.posts_reused),
             "labels": dg.MetadataValue.json({k: int(v) for k, v in sorted(labels.items())}),

@@ -1,7 +1,8 @@
 """Resources chosen by environment, in one place.
 
 `MINDPULSE_WAREHOUSE` switches every layer together: the dbt target here, the warehouse the
-Python assets write to, and (in dashboard/data.py) the dashboard connection.
+Python assets write to (DuckDB here, Snowflake in orchestration/snowflake_warehouse.py), and
+(in dashboard/warehouse.py) the dashboard connection.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import contextlib
 import sys
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -25,6 +26,14 @@ WAREHOUSE_POOL = "warehouse_writer"
 
 # The dbt installed next to this interpreter, so nothing depends on an activated virtualenv.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+class Warehouse(Protocol):
+    """What every asset that reads or writes the warehouse asks for: WarehouseResource (DuckDB)
+    or orchestration.snowflake_warehouse.SnowflakeWarehouse. Their connections share one
+    interface (extract.warehouse)."""
+
+    def get_connection(self) -> contextlib.AbstractContextManager[Any]: ...
 
 
 class LocalDbtCliResource(DbtCliResource):
@@ -65,17 +74,9 @@ class WarehouseResource(DuckDBResource):
 
 def build_resources(settings: Settings) -> dict[str, Any]:
     """The resources every MindPulse asset may ask for, for the configured warehouse."""
-    if settings.warehouse != "duckdb":
-        raise dg.DagsterInvariantViolationError(
-            "MINDPULSE_WAREHOUSE=snowflake selects the Snowflake dbt target and dashboard "
-            "connection, but the Python extract and ML writers support DuckDB only so far. "
-            "Run dbt against Snowflake with `cd dbt_project && dbt build --target snowflake`, "
-            "or unset MINDPULSE_WAREHOUSE to run the whole pipeline on DuckDB."
-        )
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "settings": dg.ResourceDefinition.hardcoded_resource(settings, "MindPulse settings"),
-        "warehouse": WarehouseResource(database=str(settings.duckdb_path)),
+        "warehouse": warehouse_resource(settings),
         # No explicit target: the profile's default target follows MINDPULSE_WAREHOUSE, exactly
         # as for `make prepare` and a user's `dbt build`. dbt keys partial parsing on the
         # command-line target, so passing `--target` here would make every run parse the whole
@@ -86,3 +87,15 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             dbt_executable=str(DBT_EXECUTABLE),
         ),
     }
+
+
+def warehouse_resource(settings: Settings) -> Any:
+    """The `warehouse` resource: connections with one interface (extract.warehouse) to the
+    local DuckDB file, or to Snowflake through dagster-snowflake."""
+    if settings.warehouse == "snowflake":
+        assert settings.snowflake is not None  # load_settings refuses snowflake without it
+        from orchestration.snowflake_warehouse import snowflake_warehouse
+
+        return snowflake_warehouse(settings.snowflake)
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    return WarehouseResource(database=str(settings.duckdb_path))

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     if args.replay:
         print(f"Replaying the landed batches ({args.replay}) instead of extracting")
-    print(f"Materializing every asset into {settings.duckdb_path} ({settings.warehouse})")
+    print(f"Materializing every asset into {_warehouse_place(settings)}")
     print(f"  full log: {log_path}")
     # The same instance `make dev` opens, so this run and its metadata show up in the UI.
     with (
@@ -167,16 +167,30 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(
-        f"Pipeline done in {elapsed:.1f} s.\n"
-        f"  warehouse:  {settings.duckdb_path}\n"
-        f"  data folder (landing files, logs): {settings.data_dir}\n"
-        f"  dashboard reads the published copy: {settings.published_duckdb_path}\n"
-        "  Dagster UI: make dev        -> http://localhost:3000\n"
-        "  dashboard:  make dashboard  -> http://localhost:8501\n"
-        "  dbt CLI:    cd dbt_project && ../.venv/bin/dbt build"
-    )
+    lines = [
+        f"Pipeline done in {elapsed:.1f} s.",
+        f"  warehouse:  {_warehouse_place(settings)}",
+        f"  data folder (landing files, logs): {settings.data_dir}",
+    ]
+    if settings.landing_bucket is not None:
+        lines.append(f"  landing files: {settings.landing_bucket.uri}")
+    if settings.warehouse == "snowflake":
+        lines.append("  dashboard reads Snowflake directly")
+    else:
+        lines.append(f"  dashboard reads the published copy: {settings.published_duckdb_path}")
+    lines += [
+        "  Dagster UI: make dev        -> http://localhost:3000",
+        "  dashboard:  make dashboard  -> http://localhost:8501",
+        "  dbt CLI:    cd dbt_project && ../.venv/bin/dbt build",
+    ]
+    print("\n".join(lines))
     return 0
+
+
+def _warehouse_place(settings: Settings) -> str:
+    if settings.snowflake is not None:
+        return f"Snowflake database {settings.snowflake.database} ({settings.snowflake.account})"
+    return f"{settings.duckdb_path} (duckdb)"
 
 
 if __name__ == "__main__":

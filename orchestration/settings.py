@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Literal
 
 from ml_assets.gemini import DEFAULT_MAX_CALLS, DEFAULT_MODEL
+from orchestration.cloud_settings import (
+    LandingBucket,
+    SnowflakeSettings,
+    landing_bucket_from_env,
+    snowflake_from_env,
+)
 from orchestration.env_values import (
     ConfigurationError,
     count_from_env,
@@ -87,16 +93,6 @@ SourceMode = Literal["sample", "live", "file"]
 
 
 @dataclass(frozen=True)
-class SnowflakeSettings:
-    account: str | None
-    user: str | None
-    role: str | None
-    warehouse: str | None
-    database: str | None
-    private_key_path: str | None
-
-
-@dataclass(frozen=True)
 class Settings:
     warehouse: Warehouse
     duckdb_path: Path
@@ -122,7 +118,10 @@ class Settings:
     # News (extract.news): the NewsAPI key (live mode) and the queries it searches.
     newsapi_key: str | None = field(default=None, repr=False)
     news_queries: tuple[str, ...] = DEFAULT_NEWS_QUERIES
+    # Set exactly when warehouse == "snowflake" (orchestration/cloud_settings.py).
     snowflake: SnowflakeSettings | None = None
+    # Landing files on S3 instead of <data_dir>/landing (MINDPULSE_LANDING_BUCKET).
+    landing_bucket: LandingBucket | None = None
     dagster_home: Path = DEFAULT_DAGSTER_HOME
     # The one folder MindPulse writes to. Only the warehouse file may live elsewhere, when
     # MINDPULSE_DUCKDB_PATH names it explicitly.
@@ -342,16 +341,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             continue
         source_files[source] = _source_file(variable, value, source)
 
-    snowflake = None
-    if warehouse == "snowflake":
-        snowflake = SnowflakeSettings(
-            account=env.get("SNOWFLAKE_ACCOUNT"),
-            user=env.get("SNOWFLAKE_USER"),
-            role=env.get("SNOWFLAKE_ROLE"),
-            warehouse=env.get("SNOWFLAKE_WAREHOUSE"),
-            database=env.get("SNOWFLAKE_DATABASE", "MINDPULSE"),
-            private_key_path=env.get("SNOWFLAKE_PRIVATE_KEY_PATH"),
-        )
+    snowflake = snowflake_from_env(env) if warehouse == "snowflake" else None
 
     data_dir = path_from_env(env, "MINDPULSE_DATA_DIR", DEFAULT_DATA_DIR)
     # dbt_project/profiles.yml derives the same default from the same two variables.
@@ -381,6 +371,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         newsapi_key=env.get("MINDPULSE_NEWSAPI_KEY", "").strip() or None,
         news_queries=_news_queries_from_env(env, "MINDPULSE_NEWS_QUERIES"),
         snowflake=snowflake,
+        landing_bucket=landing_bucket_from_env(env),
         dagster_home=path_from_env(env, "DAGSTER_HOME", DEFAULT_DAGSTER_HOME),
         data_dir=data_dir,
         landing_retention_days=positive_int_from_env(

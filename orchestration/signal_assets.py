@@ -10,7 +10,6 @@ back.
 
 import dagster as dg
 import pandas as pd
-from dagster_duckdb import DuckDBResource
 
 from extract.batch import utc_now_naive
 from ml_assets.anomalies import SIGNAL_ANOMALIES, find_anomalies
@@ -29,9 +28,9 @@ from ml_assets.signal_tables import (
     stored_run,
 )
 from orchestration.forecast_assets import FCT_SIGNALS_KEY
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, Settings
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 RELATIONSHIP_KEYS = {
     name: dg.AssetKey([ML_SCHEMA, name])
@@ -88,7 +87,7 @@ def _specs(keys: dict[str, dg.AssetKey]) -> list[dg.AssetSpec]:
 @dg.multi_asset(specs=_specs(RELATIONSHIP_KEYS), pool=WAREHOUSE_POOL)
 def signal_relationships(
     context: dg.AssetExecutionContext,
-    warehouse: DuckDBResource,
+    warehouse: dg.ResourceParam[Warehouse],
     settings: dg.ResourceParam[Settings],
 ):
     options = {
@@ -126,9 +125,7 @@ def signal_relationships(
             write_tables(conn, tables, RELATIONSHIP_TABLES_WITH_RUNS, schema=ML_SCHEMA)
             run = row.iloc[0].to_dict()
         strongest = conn.execute(f"select * from {ML_SCHEMA}.{SIGNAL_RELATIONSHIPS}").df()
-        metadata = {
-            name: duckdb_table_metadata(conn, ML_SCHEMA, name) for name in RELATIONSHIP_KEYS
-        }
+        metadata = {name: table_metadata(conn, ML_SCHEMA, name) for name in RELATIONSHIP_KEYS}
     context.log.info(
         f"{RELATIONSHIP_VERSION}: {run['pairs_compared']} pairs compared, "
         f"{run['significant_pairs']} significant{' (stored, inputs unchanged)' if reused else ''}"
@@ -160,7 +157,7 @@ def signal_relationships(
         )
     ],
 )
-def signal_anomalies(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def signal_anomalies(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
     with warehouse.get_connection() as conn:
         signals = _read_signals(conn)
         digest = signals_input_hash(
@@ -199,7 +196,7 @@ def signal_anomalies(context: dg.AssetExecutionContext, warehouse: DuckDBResourc
             write_tables(conn, tables, ANOMALY_TABLES_WITH_RUNS, schema=ML_SCHEMA)
             run = row.iloc[0].to_dict()
         newest = newest_anomalies_stored(conn, schema=ML_SCHEMA)
-        metadata = {name: duckdb_table_metadata(conn, ML_SCHEMA, name) for name in ANOMALY_KEYS}
+        metadata = {name: table_metadata(conn, ML_SCHEMA, name) for name in ANOMALY_KEYS}
     figures = {
         "periods_flagged": dg.MetadataValue.int(int(run["periods_flagged"])),
         "series_flagged": dg.MetadataValue.int(int(run["series_flagged"])),

@@ -13,7 +13,6 @@ import json
 
 import dagster as dg
 import pandas as pd
-from dagster_duckdb import DuckDBResource
 
 from extract.batch import utc_now_naive
 from ml_assets.recommendations import RECOMMENDATION_VERSION, precompute_recommendations
@@ -30,9 +29,9 @@ from ml_assets.survey_tables import (
     with_run_columns,
     write_survey_tables,
 )
-from orchestration.resources import WAREHOUSE_POOL
+from orchestration.resources import WAREHOUSE_POOL, Warehouse
 from orchestration.settings import MARTS_SCHEMA, ML_SCHEMA, STAGING_SCHEMA, Settings
-from orchestration.table_metadata import duckdb_table_metadata
+from orchestration.table_metadata import table_metadata
 
 # ml_assets.segments imports hdbscan only when it clusters: loading the code location stays
 # free of it (tests/deploy/test_shape.py).
@@ -82,7 +81,7 @@ def _segment_settings(settings: Settings) -> dict:
 )
 def survey_segments(
     context: dg.AssetExecutionContext,
-    warehouse: DuckDBResource,
+    warehouse: dg.ResourceParam[Warehouse],
     settings: dg.ResourceParam[Settings],
 ):
     with warehouse.get_connection() as conn:
@@ -99,9 +98,7 @@ def survey_segments(
             run_row = stored_segment_run(conn, schema=ML_SCHEMA)
         else:
             run_row = _compute_segments(conn, respondents, parameters, input_hash, context)
-        table_metadata = {
-            name: duckdb_table_metadata(conn, ML_SCHEMA, name) for name in SEGMENT_KEYS
-        }
+        described = {name: table_metadata(conn, ML_SCHEMA, name) for name in SEGMENT_KEYS}
         profiles = conn.execute(
             f"select segment, label, size, round(share, 3) as share, "
             f"round(treatment_rate, 3) as treatment_rate from {ML_SCHEMA}.{SEGMENT_PROFILES} "
@@ -117,7 +114,7 @@ def survey_segments(
     for name, key in SEGMENT_KEYS.items():
         yield dg.MaterializeResult(
             asset_key=key,
-            metadata={**table_metadata[name], **figures},
+            metadata={**described[name], **figures},
             data_version=dg.DataVersion(input_hash),
         )
 
@@ -200,7 +197,9 @@ def _segment_figures(run_row: dict, reused: bool) -> dict:
         )
     ],
 )
-def resource_recommendations(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+def resource_recommendations(
+    context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
+):
     with warehouse.get_connection() as conn:
         respondents = _respondents(conn)
         catalog = conn.execute(f"select * from {STAGING_SCHEMA}.resource_catalog").df()
@@ -223,9 +222,9 @@ def resource_recommendations(context: dg.AssetExecutionContext, warehouse: DuckD
                 schema=ML_SCHEMA,
             )
         check = crisis_first(conn, int(catalog["is_crisis"].sum()))
-        table_metadata = duckdb_table_metadata(conn, ML_SCHEMA, RESOURCE_RECOMMENDATIONS)
+        described = table_metadata(conn, ML_SCHEMA, RESOURCE_RECOMMENDATIONS)
     yield dg.MaterializeResult(
-        metadata={**table_metadata, "reused": dg.MetadataValue.bool(reused == input_hash), **check},
+        metadata={**described, "reused": dg.MetadataValue.bool(reused == input_hash), **check},
         data_version=dg.DataVersion(input_hash),
     )
     yield dg.AssetCheckResult(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import dagster as dg
-import duckdb
+
+from extract.warehouse import catalog_name
 
 
-def duckdb_table_metadata(
-    conn: duckdb.DuckDBPyConnection, schema: str, table: str
-) -> dict[str, Any]:
-    """`dagster/row_count`, `dagster/column_schema` and `dagster/table_name` of one table.
+def table_metadata(conn, schema: str, table: str) -> dict[str, Any]:
+    """`dagster/row_count`, `dagster/column_schema` and `dagster/table_name` of one table, in
+    DuckDB or Snowflake (whose catalog spells unquoted names in upper case).
 
     Returns an empty dict when the relation does not exist (e.g. a model dbt skipped).
     """
@@ -22,19 +22,19 @@ def duckdb_table_metadata(
         where table_schema = ? and table_name = ?
         order by ordinal_position
         """,
-        [schema, table],
+        [catalog_name(conn, schema), catalog_name(conn, table)],
     ).fetchall()
     if not columns:
         return {}
-    database = conn.execute("select current_database()").fetchone()[0]
-    row_count = conn.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+    [(database,)] = conn.execute("select current_database()").fetchall()
+    [(row_count,)] = conn.execute(f"select count(*) from {schema}.{table}").fetchall()
     return {
         "dagster/row_count": dg.MetadataValue.int(int(row_count)),
         "dagster/table_name": f"{database}.{schema}.{table}",
         "dagster/column_schema": dg.TableSchema(
             columns=[
                 dg.TableColumn(
-                    name=name,
+                    name=name.lower(),
                     type=data_type,
                     constraints=dg.TableColumnConstraints(nullable=is_nullable == "YES"),
                 )

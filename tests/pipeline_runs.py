@@ -14,14 +14,17 @@ nobody announced starts when first asked for.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from extract.cdc_pulse import generate_sample_csv
 from tests import preloaded
@@ -35,6 +38,7 @@ from tests.real_data import (
 )
 from tests.workspace import RunSummary, Workspace
 
+T = TypeVar("T")
 SAMPLE_SCALE = "1"  # the scale the dbt tests' expected counts are written for
 BACKGROUND_THREADS = 2
 # The Reddit run's "a week later" (sample mode generates the weeks before the as-of day).
@@ -80,6 +84,8 @@ class PipelineRuns:
         self._lock = threading.Lock()
         self._running: set[subprocess.Popen] = set()
         self._closed = False
+        # What a run keeps for the tests until the session ends (the Snowflake stand-in).
+        self._kept = contextlib.ExitStack()
 
     def start(self, name: str) -> None:
         if name in COPIES:
@@ -104,6 +110,11 @@ class PipelineRuns:
 
         return workspace.run(on_start=start, **kwargs)
 
+    def keep(self, context: AbstractContextManager[T]) -> T:
+        """Enter `context` for the rest of the session (closed with the runs)."""
+        with self._lock:
+            return self._kept.enter_context(context)
+
     def track(self, process: subprocess.Popen) -> None:
         """Stop `process`'s group if it still runs when the session ends."""
         self._running.add(process)
@@ -123,6 +134,7 @@ class PipelineRuns:
         for process in list(self._running):
             preloaded.stop_group(process)
         self._executor.shutdown(wait=True)
+        self._kept.close()
 
 
 def _sample(runs: PipelineRuns) -> FinishedRun:
@@ -190,6 +202,18 @@ def _truncated(runs: PipelineRuns) -> FinishedRun:
     return truncated_export_runs(runs)
 
 
+def _snowflake(runs: PipelineRuns) -> FinishedRun:
+    """The sample build with MINDPULSE_WAREHOUSE=snowflake, against a local fakesnow server
+    that stays up for the tests (facts["stand_in"])."""
+    from tests.snowflake_stand_in import snowflake_stand_in  # fakesnow only where needed
+
+    root = runs.root / "snowflake"
+    stand_in = runs.keep(snowflake_stand_in(root / "key"))
+    workspace = Workspace(root / "workspace")
+    summary = runs.run(workspace, MINDPULSE_SAMPLE_SCALE=SAMPLE_SCALE, **stand_in.env)
+    return FinishedRun(workspace, summary, facts={"stand_in": stand_in})
+
+
 def _faults(runs: PipelineRuns) -> FinishedRun:
     """A copy of the sample build, killed at four points and run again after each."""
     from tests.fault_runs import fault_chain  # its own module: the kills and what they leave
@@ -204,6 +228,7 @@ RUNS: dict[str, Callable[[PipelineRuns], FinishedRun]] = {
     "real": _real,
     # The longest chain of runs on a copy of the sample build starts first.
     "faults": _faults,
+    "snowflake": _snowflake,
     "blocked": _blocked,
     "second": _second,
     "truncated": _truncated,
@@ -228,6 +253,7 @@ RUN_FIXTURES: dict[str, tuple[str, ...]] = {
     "truncated_pipeline_run": ("real", "truncated"),
     "fault_chain": ("sample", "faults"),
     "reddit_pipeline_run": ("sample", "reddit"),
+    "snowflake_pipeline_run": ("snowflake",),
 }
 RUN_ORDER = tuple(RUNS)
 

@@ -36,7 +36,6 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -51,6 +50,7 @@ from extract.reddit.validation import (
     parse_ratio,
     parse_whole,
 )
+from extract.warehouse import table_exists
 
 KEY_FILE = Path("secrets") / "reddit_author_key"
 MIN_KEY_CHARS = 16
@@ -121,7 +121,7 @@ def sample_clock(sample_as_of: date | None, now: datetime | None) -> datetime | 
 
 
 def expire_loaded_bodies(
-    conn: duckdb.DuckDBPyConnection,
+    conn,  # DuckDB, or extract.warehouse.SnowflakeSession
     raw_schema: str,
     retention_days: int,
     now: datetime | None = None,
@@ -148,10 +148,9 @@ def expire_loaded_bodies(
     )
     cutoffs = [sample_cutoff, cutoff]
     table = f"{raw_schema}.{RAW_TABLE}"
-    try:
-        [(count,)] = conn.execute(f"select count(*) from {table} where {where}", cutoffs).fetchall()
-    except duckdb.CatalogException:
+    if not table_exists(conn, raw_schema, RAW_TABLE):
         return 0  # nothing loaded yet
+    [(count,)] = conn.execute(f"select count(*) from {table} where {where}", cutoffs).fetchall()
     if count:
         conn.execute(
             f"update {table} set body = null, body_state = 'expired', _loaded_at = ? where {where}",

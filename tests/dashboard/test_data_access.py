@@ -3,20 +3,29 @@
 from dashboard.warehouse import current_target, snowflake_connection_kwargs
 
 
-def test_snowflake_switch_uses_the_shared_settings(monkeypatch):
+def test_snowflake_switch_uses_the_shared_settings(monkeypatch, tmp_path):
+    key = tmp_path / "rsa_key.p8"
+    key.write_text("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
     monkeypatch.setenv("MINDPULSE_WAREHOUSE", "snowflake")
     monkeypatch.setenv("SNOWFLAKE_ACCOUNT", "acme-xy12345")
-    monkeypatch.setenv("SNOWFLAKE_USER", "MINDPULSE_SVC")
-    monkeypatch.setenv("SNOWFLAKE_PRIVATE_KEY_PATH", "/secrets/rsa_key.p8")
-    monkeypatch.delenv("SNOWFLAKE_ROLE", raising=False)
-    monkeypatch.delenv("SNOWFLAKE_WAREHOUSE", raising=False)
-    monkeypatch.delenv("SNOWFLAKE_DATABASE", raising=False)
+    monkeypatch.setenv("SNOWFLAKE_USER", "MINDPULSE_DASHBOARD")
+    monkeypatch.setenv("SNOWFLAKE_ROLE", "MINDPULSE_READER")
+    monkeypatch.setenv("SNOWFLAKE_WAREHOUSE", "MINDPULSE_WH")
+    monkeypatch.setenv("SNOWFLAKE_PRIVATE_KEY_PATH", str(key))
+    for name in ("SNOWFLAKE_DATABASE", "SNOWFLAKE_HOST", "SNOWFLAKE_PORT", "SNOWFLAKE_PROTOCOL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SNOWFLAKE_PRIVATE_KEY_PASSPHRASE", raising=False)
     assert current_target().kind == "snowflake"
     assert snowflake_connection_kwargs() == {
         "account": "acme-xy12345",
-        "user": "MINDPULSE_SVC",
+        "user": "MINDPULSE_DASHBOARD",
+        "role": "MINDPULSE_READER",
+        "warehouse": "MINDPULSE_WH",
         "database": "MINDPULSE",
-        "private_key_file": "/secrets/rsa_key.p8",
+        "private_key_file": str(key),
+        "protocol": "https",
+        # The pages' SQL binds `?` placeholders.
+        "paramstyle": "qmark",
     }
 
 

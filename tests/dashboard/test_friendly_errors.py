@@ -84,11 +84,19 @@ def test_a_published_file_that_is_not_a_database_is_explained(
 
 
 def test_a_snowflake_error_is_explained_without_its_text(
-    monkeypatch: pytest.MonkeyPatch, caplog
+    monkeypatch: pytest.MonkeyPatch, caplog, tmp_path
 ) -> None:
-    monkeypatch.setenv("MINDPULSE_WAREHOUSE", "snowflake")
-    monkeypatch.setenv("SNOWFLAKE_ACCOUNT", "acme-xy12345")
-    monkeypatch.setenv("SNOWFLAKE_USER", "MINDPULSE_SVC")
+    key = tmp_path / "rsa_key.p8"
+    key.write_text("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
+    for name, value in {
+        "MINDPULSE_WAREHOUSE": "snowflake",
+        "SNOWFLAKE_ACCOUNT": "acme-xy12345",
+        "SNOWFLAKE_USER": "MINDPULSE_SVC",
+        "SNOWFLAKE_ROLE": "MINDPULSE_READER",
+        "SNOWFLAKE_WAREHOUSE": "MINDPULSE_WH",
+        "SNOWFLAKE_PRIVATE_KEY_PATH": str(key),
+    }.items():
+        monkeypatch.setenv(name, value)
 
     def connection_refused():
         raise ProgrammingError(SNOWFLAKE_TEXT)

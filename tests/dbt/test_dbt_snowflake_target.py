@@ -3,10 +3,10 @@
 fakesnow 0.12.1 runs in server mode on 127.0.0.1; dbt-snowflake connects to it over HTTP
 through the real snowflake connector, with `dbt build --target snowflake`. The connection comes
 from a test-only profiles.yml written to a temporary folder (password auth plus host, port and
-protocol of the fake server), not from environment variables: the project's own `snowflake`
-output uses key-pair auth against a real account and has no host, port or protocol to point
-elsewhere, and it must stay that way. The models, data tests, seed and macros under test are the
-project's own; only the connection differs.
+protocol of the fake server). The project's own `snowflake` output, with key-pair auth and
+SNOWFLAKE_HOST / PORT / PROTOCOL, is what the whole-pipeline test on fakesnow uses
+(tests/integration/test_snowflake_pipeline.py). The models, data tests, seed and macros under
+test are the project's own; only the connection differs.
 
 Raw data is the same sample the DuckDB tests use, from the real extract API, and the same Reddit
 fixture with its sentiment (tests/reddit_fixture.py), bulk-loaded into MINDPULSE.RAW and
@@ -15,20 +15,24 @@ DuckDB build of that data: the cross-database macros (datediff, dateadd, date_tr
 compute the same cadences and weeks in both dialects. The incremental fct_reddit_posts is built
 in full first, then incrementally (dbt-snowflake's delete+insert through a transient table).
 
-What fakesnow cannot do, and is therefore left out here (DuckDB covers it in test_dbt_build):
-- unit tests: dbt-snowflake creates each unit test's scratch relation as
-  `create or replace temporary table MINDPULSE.staging.<test>__dbt_tmp`; fakesnow passes the
-  qualified name on to DuckDB, whose temporary tables can only live in its `temp` catalog, so
-  every unit test errors ("TEMPORARY table names can *only* use the "temp" catalog").
-  `--exclude test_type:unit` leaves them out. A test below checks that every unit test fails
-  with exactly that error; it fails itself once fakesnow lifts the limitation, and then the
-  exclusion should go.
+The build runs the project's unit tests too, and every one the DuckDB build runs passes.
+
+What fakesnow cannot do, and how this module copes:
+- temporary tables under a database and schema: dbt-snowflake creates each unit test's scratch
+  relation as `create or replace temporary table MINDPULSE.<schema>.<test>__dbt_tmp`; fakesnow
+  passes the qualified name on to DuckDB, whose temporary tables can only live in its `temp`
+  catalog ("TEMPORARY table names can *only* use the "temp" catalog"), and an unqualified one
+  cannot be described there (dbt reads the scratch relation's columns right after creating
+  it). macros/local_snowflake_stand_in.sql makes it a transient table under the same name,
+  only when the `snowflake` target is plain HTTP on this machine (this module's profile); a
+  real Snowflake profile keeps dbt-snowflake's temporary table, which a test below compiles.
 - NOT NULL of the enforced contract: fakesnow drops column constraints from
   `create table ... (<columns>) as select`, so only the contract's names and types are checked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,16 +52,36 @@ from extract.osmi_survey.records import RAW_TABLE as OSMI_TABLE
 from extract.who_suicide import extract_who_suicide
 from extract.who_suicide.records import RAW_TABLE as WHO_TABLE
 from tests.dbt import fakesnow_harness as fs
-from tests.dbt.dbt_harness import SAMPLE_AS_OF, SIGNALS_LINEAGE, BuiltWarehouse, DbtRun, query
+from tests.dbt.dbt_harness import (
+    DATA_TESTS_ONLY,
+    SAMPLE_AS_OF,
+    SIGNALS_LINEAGE,
+    BuiltWarehouse,
+    DbtRun,
+    query,
+    run_dbt,
+)
 from tests.osmi_fixture import write_fixture
 from tests.reddit_fixture import BATCH_2, fixture_rows, sentiment_frame
 
 # The scale of the session's DuckDB sample warehouse (dbt_harness.load_raw), so the two marts
 # come from the same generated sample.
 SAMPLE_SCALE = 1.0
-# Why unit tests are excluded: see the module docstring and test_unit_tests_fail_only_for_...
-WITHOUT_UNIT_TESTS = ["--exclude", "test_type:unit"]
-FAKESNOW_TEMP_TABLE_ERROR = 'TEMPORARY table names can *only* use the "temp" catalog'
+# The scratch relation dbt creates for a unit test, as dbt's debug log records the statement.
+UNIT_TEST_SCRATCH_TABLE = re.compile(
+    rf"create or replace (\w+) table {fs.DATABASE}\.\w+\.(\w+)__dbt_tmp\b", re.IGNORECASE
+)
+# The project's own `snowflake` output as production sets it (key-pair auth against an account;
+# host, port and protocol left to their defaults, the account's HTTPS endpoint), with settings
+# enough to render it: compiled offline, it opens no connection.
+REAL_SNOWFLAKE_PROFILE = {
+    "MINDPULSE_WAREHOUSE": "snowflake",
+    "SNOWFLAKE_ACCOUNT": "example-account",
+    "SNOWFLAKE_USER": "MINDPULSE_SERVICE",
+    "SNOWFLAKE_ROLE": "MINDPULSE_TRANSFORMER",
+    "SNOWFLAKE_WAREHOUSE": "MINDPULSE_WH",
+    "SNOWFLAKE_PRIVATE_KEY_PATH": "/nonexistent/rsa_key.p8",
+}
 
 FCT_SIGNALS = f"{fs.DATABASE}.MARTS.FCT_SIGNALS"
 FCT_REDDIT_POSTS = f"{fs.DATABASE}.MARTS.FCT_REDDIT_POSTS"
@@ -106,7 +130,8 @@ class SnowflakeBuild:
 
 @pytest.fixture(scope="module")
 def snowflake_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnowflakeBuild]:
-    """fakesnow server, raw sample loaded through the connector, one `dbt build` on it."""
+    """fakesnow server, raw sample loaded through the connector, one `dbt build` on it (models,
+    seeds, data tests and unit tests, as `dbt build` from the CLI)."""
     root = tmp_path_factory.mktemp("dbt_snowflake")
     with fs.start_server() as server:
         conn = fs.connect(server)
@@ -129,9 +154,7 @@ def snowflake_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snowfl
                 fs.copy_batch(conn, batch_of_source, table, utc_now_naive(), root / "stage")
             profiles_dir = root / "profiles"
             fs.write_profile(profiles_dir, server)
-            build = fs.run_dbt_snowflake(
-                ["build", *WITHOUT_UNIT_TESTS], profiles_dir=profiles_dir, work_dir=root
-            )
+            build = fs.run_dbt_snowflake(["build"], profiles_dir=profiles_dir, work_dir=root)
             yield SnowflakeBuild(conn, profiles_dir, root, batch, build)
         finally:
             conn.close()
@@ -160,7 +183,11 @@ def test_dbt_build_is_green_in_snowflake_dialect(
     data_tests = build.statuses("test.")
     assert set(data_tests) == set(green_sample_warehouse.build.statuses("test."))
     assert set(data_tests.values()) == {"pass"}, data_tests
-    assert build.statuses("unit_test.") == {}
+    # And every unit test of the DuckDB build, in Snowflake's SQL.
+    assert build.statuses("unit_test.") == dict.fromkeys(
+        green_sample_warehouse.build.statuses("unit_test."), "pass"
+    )
+    assert len(build.statuses("unit_test.")) == 9
 
 
 def test_layers_keep_their_schema_names(green_snowflake_build: SnowflakeBuild):
@@ -241,7 +268,7 @@ def test_value_above_100_fails_the_build_and_keeps_the_mart(green_snowflake_buil
     [(original,)] = fs.query(conn, f"select value from {raw} where {NATIONAL_ANXIETY_30}")
     fs.query(conn, f"update {raw} set value = 150 where {NATIONAL_ANXIETY_30}")
     try:
-        build = green_snowflake_build.dbt("build", *SIGNALS_LINEAGE, *WITHOUT_UNIT_TESTS)
+        build = green_snowflake_build.dbt("build", *SIGNALS_LINEAGE)
     finally:
         fs.query(conn, f"update {raw} set value = %s where {NATIONAL_ANXIETY_30}", [original])
 
@@ -254,15 +281,41 @@ def test_value_above_100_fails_the_build_and_keeps_the_mart(green_snowflake_buil
     assert fs.query(conn, FCT_SIGNALS_ROWS.format(FCT_SIGNALS)) == before
 
 
-def test_unit_tests_fail_only_for_the_known_fakesnow_limitation(
+def test_unit_tests_scratch_tables_are_transient_on_the_local_stand_in(
     green_snowflake_build: SnowflakeBuild,
 ):
-    # When this fails because unit tests pass, fakesnow can run them: drop WITHOUT_UNIT_TESTS.
-    run = green_snowflake_build.dbt("test", "--select", "test_type:unit")
-    unit_tests = run.statuses("unit_test.")
-    assert len(unit_tests) == 9 and set(unit_tests.values()) == {"error"}, run.describe()
-    for key in unit_tests:
-        assert FAKESNOW_TEMP_TABLE_ERROR in run.results[key]["message"], run.describe()
+    """What dbt sent fakesnow: each unit test's scratch relation, qualified as dbt-snowflake
+    names it, created as a transient table (macros/local_snowflake_stand_in.sql)."""
+    logs = green_snowflake_build.work_dir / "logs"
+    # The module's build logs at debug level, every statement included; dbt rotates the file
+    # past 10 MB.
+    log = "".join(path.read_text() for path in sorted(logs.glob("dbt.log*")))
+    scratch = {name.lower(): kind.lower() for kind, name in UNIT_TEST_SCRATCH_TABLE.findall(log)}
+    unit_tests = green_snowflake_build.build.statuses("unit_test.")
+    assert scratch == {key.rsplit(".", 1)[1]: "transient" for key in unit_tests}, scratch
+    assert "temporary table" not in log.lower()
+
+
+def test_a_real_snowflake_profile_keeps_temporary_tables(tmp_path: Path):
+    """The override is dbt-snowflake's own temporary table for any target but the local
+    stand-in: compiled offline for the project's own `snowflake` output, the statement the unit
+    test materialization sends (get_create_table_as_sql with temporary) is unchanged."""
+    scratch = f"{fs.DATABASE}.marts.some_test__dbt_tmp"
+    relation = (
+        f"api.Relation.create(database='{fs.DATABASE}', schema='marts', "
+        "identifier='some_test__dbt_tmp')"
+    )
+    create = "{{ get_create_table_as_sql(True, " + relation + ", 'select 1 as x') }}"
+    run = run_dbt(
+        ["compile", "--no-populate-cache", "--inline", create],
+        duckdb_path=None,
+        work_dir=tmp_path,
+        extra_env=REAL_SNOWFLAKE_PROFILE,
+    )
+    assert run.returncode == 0, run.describe()
+    compiled = run.results["sql_operation.mindpulse.inline_query"]["compiled_code"]
+    compiled = " ".join(compiled.split())
+    assert compiled == f"create or replace temporary table {scratch} as ( select 1 as x ) ;"
 
 
 def test_a_new_week_is_added_incrementally_in_snowflake_dialect(
@@ -284,7 +337,7 @@ def test_a_new_week_is_added_incrementally_in_snowflake_dialect(
     fs.query(conn, f"delete from {REDDIT_POSTS} where post_id = 'p013'")
     fs.copy_into(conn, later, REDDIT_POSTS, green_snowflake_build.work_dir / "stage" / "b3.parquet")
 
-    run = green_snowflake_build.dbt("build", "--select", "fct_reddit_posts", *WITHOUT_UNIT_TESTS)
+    run = green_snowflake_build.dbt("build", "--select", "fct_reddit_posts", *DATA_TESTS_ONLY)
 
     assert run.returncode == 0, run.describe()
     after = fs.query(conn, f"select {columns} from {FCT_REDDIT_POSTS} order by post_id")

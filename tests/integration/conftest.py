@@ -47,3 +47,10 @@ def reddit_pipeline_run(pipeline_runs) -> FinishedRun:
     """A copy of the sample build, then the Reddit fixture's two batches, one run each, and a
     run with nothing new."""
     return pipeline_runs.result("reddit")
+
+
+@pytest.fixture(scope="session")
+def snowflake_pipeline_run(pipeline_runs) -> FinishedRun:
+    """The sample build on Snowflake: a local fakesnow server (facts["stand_in"], up until the
+    session ends) selected by MINDPULSE_WAREHOUSE=snowflake."""
+    return pipeline_runs.result("snowflake")
