@@ -104,9 +104,10 @@ class SnowflakeSession:
     (a Parquet file PUT to a stage, COPY INTO by column name: bulk and typed, no statement per
     row) into a transient scratch table of this session in `scratch_schema` (RAW: the schema the
     pipeline's role loads), and the SQL this session runs reads that table wherever it names
-    `name`. A scratch table, not a temporary one, because COPY
-    INTO a temporary table fails on the local stand-in the tests use (fakesnow); its name is
-    unique to the session, so two runs never share one, and unregister() drops it.
+    `name`. A scratch table, not a temporary one, because COPY INTO a temporary table fails on
+    the local stand-in the tests use (fakesnow); its name is unique to the session, so two runs
+    never share one, and unregister() drops it. The Parquet file lives in a temporary folder
+    only until the COPY.
     """
 
     dialect = "snowflake"
@@ -115,7 +116,6 @@ class SnowflakeSession:
         self,
         conn: Any,
         scratch_schema: str = "raw",
-        work_dir: Path | None = None,
         upload: Callable[[str, pd.DataFrame], None] | None = None,
     ):
         self._conn = conn
@@ -123,7 +123,6 @@ class SnowflakeSession:
         # (extract.snowpark_upload) when the resource was configured for it.
         self._upload = upload or self._upload_through_stage
         self._scratch_schema = _check_name(scratch_schema)
-        self._work_dir = Path(work_dir or tempfile.mkdtemp(prefix="mindpulse-snowflake-"))
         self._token = uuid.uuid4().hex[:12]
         self._stage = f"mindpulse_upload_{self._token}"
         self._stage_created = False
@@ -181,17 +180,15 @@ class SnowflakeSession:
             self._stage = f"{self._scratch_schema}.{self._stage}"
             cursor.execute(f"create temporary stage if not exists {self._stage}")
             self._stage_created = True
-        path = self._work_dir / f"{table.rsplit('.', 1)[-1]}.parquet"
-        parquet_ready(frame).to_parquet(path, index=False)
-        try:
+        with tempfile.TemporaryDirectory(prefix="mindpulse-upload-") as folder:
+            path = Path(folder) / f"{table.rsplit('.', 1)[-1]}.parquet"
+            parquet_ready(frame).to_parquet(path, index=False)
             cursor.execute(f"put '{path.as_uri()}' @{self._stage} overwrite = true")
             [result] = cursor.execute(
                 f"copy into {table} from @{self._stage}/{path.name} "
                 "file_format = (type = parquet) match_by_column_name = case_insensitive "
                 "purge = true"
             ).fetchall()
-        finally:
-            path.unlink(missing_ok=True)
         status, loaded = result[1], result[3]
         if status != "LOADED" or loaded != len(frame):
             raise RuntimeError(

@@ -1,4 +1,4 @@
-"""The Terraform of terraform/, parsed once with python-hcl2, for tests/deploy/test_terraform.py.
+"""The Terraform of terraform/, parsed once with python-hcl2, for tests/deploy/test_terraform_*.py.
 
 python-hcl2 keeps HCL's quotes: a block label or string literal arrives as '"RAW"', an
 expression as '${var.x}'. `clean` strips the quotes of literals and drops the parser's own
@@ -58,6 +58,12 @@ def clean(value: Any) -> Any:
 def is_expression(value: Any) -> bool:
     """True for a reference or template ('${var.x}', 'a-${b}'), False for a plain literal."""
     return isinstance(value, str) and "${" in value
+
+
+def single(block_list: list[dict]) -> dict:
+    """The one block of a nested block list (HCL's `rule { ... }` parses to a list of one)."""
+    assert isinstance(block_list, list) and len(block_list) == 1, block_list
+    return block_list[0]
 
 
 @dataclass(frozen=True)
