@@ -128,10 +128,6 @@ class SnowflakeSession:
         self._stage_created = False
         self._registered: dict[str, str] = {}  # registered name -> scratch table
 
-    @property
-    def connection(self) -> Any:
-        return self._conn
-
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> _Result:
         cursor = self._conn.cursor()
         cursor.execute(self._with_scratch_names(sql), list(params) if params is not None else None)

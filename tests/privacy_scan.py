@@ -5,16 +5,16 @@ e-mail addresses and phone numbers. Its patterns are written here, independently
 extract/privacy.py, so a gap in the scrubbing is not shared by the check.
 
 Where it looks: every text value of every table of a DuckDB file (lists and structs as their
-text), and every other file under a folder: landing files (gzip too), logs, the Dagster home's
-SQLite event log and run storage, the harness's run output. SQLite stores text as it is, so a
-file's bytes are searched directly.
+text) or of a Snowflake database, and every other file under a folder: landing files (gzip
+too), logs, the Dagster home's SQLite event log and run storage, the harness's run output.
+SQLite stores text as it is, so a file's bytes are searched directly.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,32 +61,45 @@ def find_in_text(text: str, where: str, names: frozenset[str]) -> list[Finding]:
 
 
 def warehouse_texts(path: Path) -> Iterator[tuple[str, str]]:
-    """(where, text) for every non-null value of every column of every table and view, as
-    text; tables whose name says `resource` are left out."""
+    """(where, text) for every non-null value of every column of every table and view of a
+    DuckDB file, as text; tables whose name says `resource` are left out."""
     with duckdb.connect(str(path), read_only=True) as conn:
-        tables = conn.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database() order by all"
-        ).fetchall()
-        for schema, table in tables:
-            if EXEMPT_TABLE in table.lower():
-                continue
-            columns = [
-                name
-                for (name,) in conn.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = ? and table_name = ? order by ordinal_position",
-                    [schema, table],
-                ).fetchall()
-            ]
-            for column in columns:
-                values = conn.execute(
-                    f'select distinct cast("{column}" as varchar) from "{schema}"."{table}" '
-                    f'where "{column}" is not null'
-                ).fetchall()
-                where = f"{path.name}: {schema}.{table}.{column}"
-                for (value,) in values:
-                    yield where, value
+        yield from database_texts(
+            lambda sql, params=(): conn.execute(sql, list(params)).fetchall(),
+            path.name,
+            "table_catalog = current_database()",
+        )
+
+
+def database_texts(
+    query: Callable[..., list[tuple]], label: str, tables_where: str
+) -> Iterator[tuple[str, str]]:
+    """(where, text) for every non-null value of every column of the tables `tables_where`
+    selects from information_schema.tables, through `query(sql, params)`: a DuckDB file or a
+    Snowflake database (names are quoted as the catalog spells them, which suits both)."""
+    tables = query(
+        "select table_schema, table_name from information_schema.tables "
+        f"where {tables_where} order by 1, 2"
+    )
+    for schema, table in tables:
+        if EXEMPT_TABLE in table.lower():
+            continue
+        columns = [
+            name
+            for (name,) in query(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, table],
+            )
+        ]
+        for column in columns:
+            values = query(
+                f'select distinct cast("{column}" as varchar) from "{schema}"."{table}" '
+                f'where "{column}" is not null'
+            )
+            where = f"{label}: {schema}.{table}.{column}"
+            for (value,) in values:
+                yield where, value
 
 
 def file_text(path: Path) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from extract.reddit.sample import _names  # the sample's made-up usernames
 from tests.dashboard.app_pages import (
     OVERVIEW,
     PAGE_IDS,
@@ -28,6 +29,7 @@ from tests.dashboard.app_pages import (
     page_text,
 )
 from tests.pipeline_runs import FinishedRun
+from tests.privacy_scan import database_texts, find_in_text, scan
 from tests.snowflake_stand_in import SCHEMAS, StandIn
 from tests.workspace import RunSummary, Workspace
 
@@ -149,3 +151,31 @@ def test_the_signals_mart_is_the_same_row_for_row(
     on_duckdb = sample_pipeline.workspace.query(query)
     assert len(on_snowflake) == len(on_duckdb) > 10_000
     assert on_snowflake == on_duckdb
+
+
+def test_nothing_the_snowflake_run_wrote_holds_an_author_name_an_email_or_a_phone(
+    green_snowflake_run: SnowflakeRun,
+):
+    # The sample plants authors, e-mail addresses and phone numbers in what the extract reads;
+    # on Snowflake as on DuckDB none may reach a table or a log.
+    # Every name the scale-1 sample draws its authors from (extract/reddit/sample.py).
+    names = frozenset(_names(3000))
+    stand_in = green_snowflake_run.stand_in
+    schemas = ", ".join(f"'{schema}'" for schema in SCHEMAS)
+    texts = list(database_texts(stand_in.query, "snowflake", f"table_schema in ({schemas})"))
+    # The scan read the tables that hold the posts' text (a scan of nothing finds nothing).
+    read = {where for where, _ in texts}
+    assert {"snowflake: RAW.REDDIT_POSTS.TITLE", "snowflake: ML.REDDIT_INSIGHTS.EXCERPTS"} <= read
+    findings = [finding for where, text in texts for finding in find_in_text(text, where, names)]
+    # Logs, dbt's invocation folders, Dagster's storage and the run's output. The landing files
+    # are the extract's, the same as with DuckDB; the sample's lands epoch seconds as JSON
+    # numbers, which this scan's phone pattern cannot tell from a phone number.
+    root = green_snowflake_run.workspace.root
+    for folder in (
+        root / "data" / "logs",
+        root / "data" / "dbt",
+        root / "dagster_home",
+        root / "runs",
+    ):
+        findings += scan(folder, names)
+    assert findings == [], [str(f) for f in findings[:10]]
